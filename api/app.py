@@ -1,0 +1,34 @@
+"""The FastAPI application factory; the process's services are passed in, never imported."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import FastAPI, Request, Response
+
+from api.errors import install_error_handlers
+from api.routers import alias_invoices, customers, email_aliases, files, health
+from models.ids import new_id
+from models.services import Services
+
+
+def create_app(services: Services) -> FastAPI:
+    app = FastAPI(
+        title="CasaPay API",
+        version="2026-11-21",
+        description="Stripe-style API for alias invoices, invoices and invoice items.",
+    )
+    app.state.services = services
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        response.headers["Request-Id"] = new_id("req", 14)
+        return response
+
+    for module in (health, files, customers, email_aliases, alias_invoices):
+        app.include_router(module.router)
+    return app

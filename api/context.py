@@ -1,0 +1,63 @@
+"""Who is calling: the account and mode of the secret key, resolved once per request."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.errors import ApiError
+from models.keys import find_key
+from models.services import Services
+
+
+@dataclass(frozen=True)
+class Ctx:
+    account_id: str
+    livemode: bool
+    services: Services
+
+
+def services_of(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def _secret_from_header(header: str | None) -> str:
+    if not header:
+        raise ApiError(
+            401,
+            "You did not provide an API key. Provide it in the Authorization header, "
+            "e.g. 'Authorization: Bearer sk_test_...'.",
+            type_="invalid_request_error",
+            code="api_key_missing",
+        )
+    scheme, _, value = header.partition(" ")
+    scheme = scheme.lower()
+    if scheme == "bearer":
+        return value.strip()
+    if scheme == "basic":
+        try:
+            decoded = base64.b64decode(value.strip(), validate=True).decode()
+        except ValueError as exc:
+            raise ApiError(401, "Malformed Basic credentials.", code="api_key_invalid") from exc
+        return decoded.partition(":")[0]
+    raise ApiError(401, "Use Bearer or Basic authorization.", code="api_key_invalid")
+
+
+def authenticate(request: Request) -> Ctx:
+    services = services_of(request)
+    secret = _secret_from_header(request.headers.get("authorization"))
+    masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
+    if not secret.startswith(("sk_test_", "sk_live_")):
+        raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
+    with services.sessions() as session:
+        key = find_key(session, secret)
+    if key is None:
+        raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
+    return Ctx(account_id=key.account_id, livemode=key.livemode, services=services)
+
+
+Auth = Annotated[Ctx, Depends(authenticate)]

@@ -1,0 +1,181 @@
+"""Request parameters the way Stripe clients send them.
+
+Query string, form bodies in Rack bracket notation (`line_items[0][amount]=5`) and JSON bodies all
+become one dict, validated by a pydantic model: strictly for JSON (false is not 0), with string
+coercion for form and query values, which can only be strings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+from api.errors import ApiError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def rack_parse(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Turn `a[b][0][c]=v` pairs into nested dicts; integer-keyed maps become lists."""
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        path = _split_key(key)
+        node = root
+        for i, part in enumerate(path):
+            last = i == len(path) - 1
+            if part == "":  # `a[]`: append
+                part = str(sum(1 for k in node if k.isdigit()))
+            if last:
+                node[part] = value
+            else:
+                child = node.get(part)
+                if not isinstance(child, dict):
+                    child = {}
+                    node[part] = child
+                node = child
+    return _listify(root)
+
+
+def _split_key(key: str) -> list[str]:
+    head, bracket, rest = key.partition("[")
+    if not bracket:
+        return [key]
+    parts = [head]
+    for chunk in ("[" + rest).split("[")[1:]:
+        parts.append(chunk.rstrip("]") if chunk.endswith("]") else chunk)
+    return parts
+
+
+def _listify(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    converted = {k: _listify(v) for k, v in node.items()}
+    if converted and all(k.isdigit() for k in converted):
+        return [converted[k] for k in sorted(converted, key=int)]
+    return converted
+
+
+async def read_params(request: Request) -> tuple[dict[str, Any], bool]:
+    """All parameters of the request, and whether they came as strings (query/form)."""
+    params = rack_parse(request.query_params.multi_items())
+    stringly = True
+    if request.method in {"POST", "PUT", "PATCH"}:
+        raw = await request.body()
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if raw.strip():
+            if content_type == "application/json":
+                try:
+                    body = json.loads(raw)
+                except ValueError as exc:
+                    raise ApiError(
+                        400, f"Invalid JSON body: {exc}.", code="parameter_invalid"
+                    ) from exc
+                if not isinstance(body, dict):
+                    raise ApiError(
+                        400, "The JSON body must be an object.", code="parameter_invalid"
+                    )
+                params.update(body)
+                stringly = False
+            elif content_type in {"application/x-www-form-urlencoded", ""}:
+                text = raw.decode("utf-8", errors="replace")
+                params.update(rack_parse(parse_qsl(text, keep_blank_values=True)))
+            else:
+                raise ApiError(
+                    400,
+                    f"Unsupported Content-Type {content_type!r}: send "
+                    "application/x-www-form-urlencoded or application/json.",
+                    code="parameter_invalid",
+                )
+    return params, stringly
+
+
+def parse_model(model: type[M], params: dict[str, Any], *, stringly: bool) -> M:
+    params = {k: v for k, v in params.items() if k != "expand" or "expand" in model.model_fields}
+    try:
+        return model.model_validate(params, strict=not stringly)
+    except ValidationError as exc:
+        raise _to_api_error(exc) from exc
+
+
+def _param_name(loc: tuple[int | str, ...]) -> str:
+    if not loc:
+        return ""
+    head, *rest = (str(p) for p in loc)
+    return head + "".join(f"[{p}]" for p in rest)
+
+
+def _is_schema_step(step: str) -> bool:
+    return "[" in step or "-" in step or step in {"str", "int", "bool", "list", "dict"}
+
+
+def _to_api_error(exc: ValidationError) -> ApiError:
+    error = exc.errors()[0]
+    # Unions and validators add their own steps to `loc` (`metadata.dict[str,str]`,
+    # `function-after[...]`); keep only the user-facing path.
+    loc = tuple(p for p in error["loc"] if isinstance(p, int) or not _is_schema_step(p))
+    param = _param_name(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return ApiError(
+            400, f"Received unknown parameter: {param}", code="parameter_unknown", param=param
+        )
+    if kind == "missing":
+        return ApiError(
+            400, f"Missing required param: {param}.", code="parameter_missing", param=param
+        )
+    if kind.startswith("int") or kind.startswith("bool") or kind.startswith("string"):
+        expected = {"int": "an integer", "boo": "a boolean", "str": "a string"}[kind[:3]]
+        code = {
+            "int": "parameter_invalid_integer",
+            "boo": "parameter_invalid_boolean",
+            "str": "parameter_invalid_string",
+        }[kind[:3]]
+        if kind in {"string_too_long", "string_too_short", "string_pattern_mismatch"}:
+            code = "parameter_invalid"
+            expected = error["msg"].lower()
+        return ApiError(400, f"Invalid {param}: must be {expected}.", code=code, param=param)
+    message = error["msg"].removeprefix("Value error, ")
+    return ApiError(400, f"Invalid {param}: {message}", code="parameter_invalid", param=param)
+
+
+def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
+    """`openapi_extra` documenting a body we parse ourselves (JSON or form)."""
+    schema = inline_refs(model.model_json_schema())
+    content = {
+        "application/json": {"schema": schema},
+        "application/x-www-form-urlencoded": {"schema": schema},
+    }
+    return {"requestBody": {"required": False, "content": content}}
+
+
+def openapi_query(model: type[BaseModel]) -> dict[str, Any]:
+    schema = inline_refs(model.model_json_schema())
+    parameters = []
+    for name, prop in schema.get("properties", {}).items():
+        param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": prop}
+        if prop.get("type") == "object" or "anyOf" in prop:
+            param.update(style="deepObject", explode=True)
+        parameters.append(param)
+    return {"parameters": parameters}
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return walk(dict(defs[ref.removeprefix("#/$defs/")]))
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    result: dict[str, Any] = walk(schema)
+    return result

@@ -1,0 +1,1 @@
+"""Customers, invoices, invoice items, tax rates, payment requests: state machines and money."""

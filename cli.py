@@ -1,0 +1,190 @@
+"""The `casapay` command and the composition root of every process it starts."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+
+log = logging.getLogger("casapay")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    result: int = args.run(args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casapay", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    cmd = sub.add_parser("serve", help="API + SMTP + worker in one process (embedded defaults)")
+    cmd.set_defaults(run=_serve)
+    cmd = sub.add_parser("api", help="the HTTP API")
+    cmd.set_defaults(run=_api)
+    cmd = sub.add_parser("smtp", help="the SMTP receiver")
+    cmd.set_defaults(run=_smtp)
+    cmd = sub.add_parser("worker", help="the pipeline workers and the sweeper")
+    cmd.set_defaults(run=_worker)
+    cmd = sub.add_parser("migrate", help="bring the database schema up to date")
+    cmd.set_defaults(run=_migrate)
+
+    keys = sub.add_parser("keys", help="secret API keys").add_subparsers(required=True)
+    cmd = keys.add_parser("create", help="print a new secret key alone on stdout")
+    cmd.add_argument("--live", action="store_true", help="a live-mode key (sk_live_...)")
+    cmd.add_argument("--account", help="account id (default: the first account, made if none)")
+    cmd.set_defaults(run=_keys_create)
+
+    cmd = sub.add_parser("extract", help="extract invoice fields from PDFs")
+    cmd.add_argument("paths", nargs="+")
+    cmd.add_argument("--json", action="store_true", help="one JSON object per PDF")
+    cmd.add_argument("--no-xml", action="store_true", help="ignore embedded e-invoice XML")
+    cmd.set_defaults(run=_extract)
+
+    cmd = sub.add_parser("eval", help="score the extractor against *.truth.json files")
+    cmd.add_argument("directory")
+    cmd.add_argument("--json", action="store_true")
+    cmd.add_argument("--xml", choices=["both", "with", "without"], default="both")
+    cmd.add_argument("--threshold", type=float, default=0.7)
+    cmd.set_defaults(run=_eval)
+    return parser
+
+
+def _services():  # type: ignore[no-untyped-def]
+    from models.services import build_services
+    from models.settings import load_settings
+
+    return build_services(load_settings())
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from models.migrate import upgrade
+    from models.settings import load_settings
+
+    upgrade(load_settings().database_url)
+    log.info("database schema is up to date")
+    return 0
+
+
+def _keys_create(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from models.accounts import Account
+    from models.db import transaction
+    from models.keys import create_account, create_key
+    from models.migrate import upgrade
+    from models.settings import load_settings
+
+    settings = load_settings()
+    if settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)  # embedded mode: a fresh data dir just works
+    services = _services()
+    with transaction(services.sessions) as session:
+        if args.account:
+            account = session.get(Account, args.account)
+            if account is None:
+                print(f"no such account: {args.account}", file=sys.stderr)
+                return 2
+        else:
+            account = session.scalars(select(Account).order_by(Account.created)).first()
+            account = account or create_account(session, "CasaPay account", services.clock())
+        secret = create_key(session, account.id, livemode=args.live, now=services.clock())
+    print(secret)
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from extract.cli_commands import run_extract
+
+    return run_extract(args.paths, as_json=args.json, use_xml=not args.no_xml)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from extract.cli_commands import run_eval
+
+    return run_eval(args.directory, as_json=args.json, use_xml=args.xml, threshold=args.threshold)
+
+
+def _api(_args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    services = _services()
+    settings = services.settings
+    uvicorn.run(
+        create_app(services), host=settings.api_host, port=settings.api_port, log_level="info"
+    )
+    return 0
+
+
+def _smtp(_args: argparse.Namespace) -> int:
+    from ingest.server import start_smtp
+
+    services = _services()
+    controller = start_smtp(services)
+    log.info("SMTP receiver on %s:%s", services.settings.smtp_host, services.settings.smtp_port)
+    _wait_for_signal()
+    controller.stop()
+    return 0
+
+
+def _worker(_args: argparse.Namespace) -> int:
+    from models.worker import start_worker
+
+    services = _services()
+    runtime = start_worker(services)
+    log.info("worker running (%s threads)", services.settings.worker_threads)
+    _wait_for_signal()
+    runtime.stop()
+    return 0
+
+
+def _serve(_args: argparse.Namespace) -> int:
+    """Everything in one process: the embedded defaults need no other service."""
+    import uvicorn
+    from ingest.server import start_smtp
+    from models.worker import start_worker
+
+    from api.app import create_app
+    from models.migrate import upgrade
+    from models.settings import load_settings
+
+    upgrade(load_settings().database_url)
+    services = _services()
+    runtime = start_worker(services)
+    controller = start_smtp(services)
+    settings = services.settings
+    log.info(
+        "SMTP receiver on %s:%s, API on %s",
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.public_url,
+    )
+    try:
+        uvicorn.run(
+            create_app(services), host=settings.api_host, port=settings.api_port, log_level="info"
+        )
+    finally:
+        controller.stop()
+        runtime.stop()
+    return 0
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

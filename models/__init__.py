@@ -1,0 +1,1 @@
+"""Tables and the shared adapters every stage needs: settings, database, blob store, queue."""

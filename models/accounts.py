@@ -1,0 +1,31 @@
+"""Accounts (a landlord or property manager using CasaPay) and their secret API keys."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.db import Base
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # None means "use the installation default" (CASAPAY_REVIEW_THRESHOLD).
+    review_threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created: Mapped[int] = mapped_column(BigInteger)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    livemode: Mapped[bool] = mapped_column(Boolean)
+    # SHA-256 of the full key: keys carry 190 bits of entropy, so a slow hash adds nothing.
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    last4: Mapped[str] = mapped_column(String(4))
+    created: Mapped[int] = mapped_column(BigInteger)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,98 @@
+"""Inbound mail, the alias invoices it produces, and their extractions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.db import Base
+
+# The seed's statuses plus requires_review (waiting for an ops decision).
+ALIAS_INVOICE_STATUSES = (
+    "received",
+    "processing",
+    "requires_review",
+    "processed",
+    "failed",
+    "paid",
+)
+
+
+class InboundMessage(Base):
+    """One accepted SMTP message; the raw bytes live in the blob store."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # SHA-256 of the raw bytes: the same message delivered twice is recognised, not duplicated.
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    message_id: Mapped[str | None] = mapped_column(String(998), nullable=True)
+    raw_blob_key: Mapped[str] = mapped_column(String(300))
+    mail_from: Mapped[str] = mapped_column(String(320))
+    sender_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    size: Mapped[int] = mapped_column(Integer)
+    pdf_count: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[int] = mapped_column(BigInteger)
+
+
+class AliasInvoice(Base):
+    __tablename__ = "alias_invoices"
+    __table_args__ = (
+        UniqueConstraint("inbound_message_id", "email_alias_id", "attachment_index"),
+        Index("ix_alias_invoices_account_received", "account_id", "livemode", "received_at"),
+        Index("ix_alias_invoices_status_claimed", "status", "claimed_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
+    livemode: Mapped[bool] = mapped_column(Boolean)
+    email_alias_id: Mapped[str] = mapped_column(ForeignKey("email_aliases.id"), index=True)
+    alias_email: Mapped[str] = mapped_column(String(320))
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    inbound_message_id: Mapped[str] = mapped_column(ForeignKey("inbound_messages.id"))
+    attachment_index: Mapped[int] = mapped_column(Integer)  # -1 when the mail had no PDF
+    pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    pdf_filename: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    sender_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    status: Mapped[str] = mapped_column(String(20))
+    error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    extracted_data: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    payment_request_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    payment_intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When a worker took the row: a claim older than the lease is taken as abandoned.
+    claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    received_at: Mapped[int] = mapped_column(BigInteger)
+    processed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    paid_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created: Mapped[int] = mapped_column(BigInteger)
+
+
+class Extraction(Base):
+    """One extraction attempt's full result, with per-field evidence."""
+
+    __tablename__ = "extractions"
+    __table_args__ = (UniqueConstraint("alias_invoice_id", "attempt"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    alias_invoice_id: Mapped[str] = mapped_column(ForeignKey("alias_invoices.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    result: Mapped[dict[str, Any]] = mapped_column()
+    confidence_score: Mapped[float] = mapped_column(Float)
+    created: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,74 @@
+"""Invoices, their items and tax rates (the billing aggregate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.db import Base
+
+
+class Invoice(Base):
+    __tablename__ = "invoices"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    livemode: Mapped[bool] = mapped_column(Boolean)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    # Set when the invoice was made from a forwarded PDF; unique, so routing twice bills once.
+    alias_invoice_id: Mapped[str | None] = mapped_column(
+        ForeignKey("alias_invoices.id"), unique=True, nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
+    due_date: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
+    description: Mapped[str | None] = mapped_column(Text, nullable=True)
+    tax_rates: Mapped[list[Any]] = mapped_column(default=list)
+    subtotal: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_due: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_paid: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_remaining: Mapped[int] = mapped_column(BigInteger, default=0)
+    pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    payment_intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    finalized_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    paid_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    voided_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    marked_uncollectible_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class InvoiceItem(Base):
+    __tablename__ = "invoice_items"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    livemode: Mapped[bool] = mapped_column(Boolean)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    currency: Mapped[str] = mapped_column(String(3))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_amount: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    tax_rates: Mapped[list[Any]] = mapped_column(default=list)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    created: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class TaxRate(Base):
+    __tablename__ = "tax_rates"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    livemode: Mapped[bool] = mapped_column(Boolean)
+    display_name: Mapped[str] = mapped_column(String(100))
+    percentage: Mapped[float] = mapped_column(Float)
+    inclusive: Mapped[bool] = mapped_column(Boolean)
+    jurisdiction: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    created: Mapped[int] = mapped_column(BigInteger, index=True)

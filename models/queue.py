@@ -1,0 +1,75 @@
+"""The work queue: Dramatiq over Redis, or in-process for the embedded defaults.
+
+Stages hand work to each other by actor *name* with row ids, never by importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dramatiq
+from dramatiq.brokers.redis import RedisBroker
+from dramatiq.brokers.stub import StubBroker
+
+
+class QueueUnavailable(Exception):
+    code = "queue_unavailable"
+
+
+# Queue names double as actor names: one actor per queue keeps priorities independent.
+EXTRACT = "extract"
+ROUTE = "route"
+NOTIFY = "notify"
+
+
+def make_broker(redis_url: str | None) -> dramatiq.Broker:
+    if redis_url:
+        return RedisBroker(url=redis_url)
+    return StubBroker()
+
+
+class Queue:
+    def __init__(self, broker: dramatiq.Broker) -> None:
+        self.broker = broker
+
+    def enqueue(self, actor_name: str, *args: Any, delay_ms: int | None = None) -> None:
+        """Send a message; call only after the transaction that wrote the rows has committed."""
+        message: dramatiq.Message[Any] = dramatiq.Message(
+            queue_name=actor_name, actor_name=actor_name, args=args, kwargs={}, options={}
+        )
+        try:
+            self.broker.enqueue(message, delay=delay_ms)
+        except Exception as exc:  # redis errors vary by transport; all mean "not queued"
+            raise QueueUnavailable(f"cannot enqueue {actor_name}: {exc}") from exc
+
+    def register(
+        self,
+        actor_name: str,
+        fn: Callable[..., None],
+        *,
+        time_limit_ms: int,
+        max_retries: int,
+        permanent: tuple[type[BaseException], ...] = (),
+    ) -> None:
+        dramatiq.Actor(
+            fn,
+            broker=self.broker,
+            actor_name=actor_name,
+            queue_name=actor_name,
+            priority=0,
+            options={
+                "time_limit": time_limit_ms,
+                "max_retries": max_retries,
+                "min_backoff": 500,
+                "max_backoff": 60_000,
+                "throws": permanent,
+            },
+        )
+
+    def ping(self) -> None:
+        if isinstance(self.broker, RedisBroker):
+            try:
+                self.broker.client.ping()
+            except Exception as exc:
+                raise QueueUnavailable(str(exc)) from exc
