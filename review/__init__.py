@@ -1,0 +1,1 @@
+"""The results stage: confident extractions are billed, the rest wait for ops review."""

@@ -1,0 +1,139 @@
+"""The one billing path, shared by automatic processing and ops approval.
+
+An extraction becomes an open invoice for the tenant and a payment request, notified by email
+and wallet in the same transaction (outbox). The alias invoice's own status change is the
+caller's compare-and-set, so that exactly one caller bills it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from billing.invoices import NewItem, create_invoice, finalize_invoice
+from billing.notifications import queue_email, record_wallet_entry
+from billing.payment_requests import payment_link
+from models.alias_invoices import AliasInvoice
+from models.customers import Customer
+from models.ids import new_id
+from models.payments import PaymentRequest
+from models.queue import NOTIFY
+
+
+def invoice_items(data: Mapping[str, Any], currency: str) -> list[NewItem]:
+    """Extracted lines, reconciled so the invoice total is exactly the amount to pay."""
+    total = int(data["total_amount"])
+    lines = [
+        NewItem(description=str(li.get("description") or "Item")[:500],
+                unit_amount=int(li["amount"]), currency=currency)
+        for li in data.get("line_items") or []
+        if isinstance(li, Mapping) and isinstance(li.get("amount"), int)
+    ]
+    reference = data.get("reference")
+    if not lines:
+        label = f"Invoice {reference}" if reference else "Forwarded invoice"
+        return [NewItem(description=label, unit_amount=total, currency=currency)]
+    remainder = total - sum(line.unit_amount for line in lines)
+    tax = data.get("tax_amount")
+    if remainder and isinstance(tax, int) and tax and remainder == tax:
+        lines.append(NewItem(description="Tax", unit_amount=tax, currency=currency))
+        remainder = 0
+    if remainder:
+        # Prepayments, deposits, rounding: shown, so the tenant sees why the total differs.
+        lines.append(NewItem(description="Adjustment (tax, prepayments or rounding)",
+                             unit_amount=remainder, currency=currency))
+    return lines
+
+
+def due_timestamp(due_date: object) -> int | None:
+    if not isinstance(due_date, str):
+        return None
+    day = dt.date.fromisoformat(due_date)
+    return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
+
+
+def bill_alias_invoice(
+    session: Session, row: AliasInvoice, data: Mapping[str, Any], *, public_url: str, now: int
+) -> tuple[PaymentRequest, list[tuple[str, str]]]:
+    """Create invoice + payment request; returns them and the (actor, id) messages to send
+    after commit."""
+    currency = str(data["currency"])
+    reference = data.get("reference")
+    invoice = create_invoice(
+        session,
+        account_id=row.account_id,
+        livemode=row.livemode,
+        customer_id=row.customer_id,
+        currency=currency,
+        due_date=due_timestamp(data.get("due_date")),
+        description=f"Invoice {reference}" if reference else row.subject,
+        items=invoice_items(data, currency),
+        metadata={"alias_invoice": row.id, **({"reference": str(reference)} if reference else {})},
+        now=now,
+        alias_invoice_id=row.id,
+    )
+    finalize_invoice(session, invoice, now=now)
+    customer = session.get(Customer, row.customer_id)
+    assert customer is not None
+    channels = ["email", "wallet"] if customer.email else ["wallet"]
+    pr = PaymentRequest(
+        id=new_id("pr"),
+        account_id=row.account_id,
+        livemode=row.livemode,
+        invoice_id=invoice.id,
+        customer_id=row.customer_id,
+        amount=invoice.amount_due,
+        currency=currency,
+        status="pending",
+        sent_via=channels,
+        created=now,
+    )
+    session.add(pr)
+    session.flush()
+    link = payment_link(public_url, pr.id)
+    messages: list[tuple[str, str]] = []
+    amount_text = format_amount(pr.amount, currency)
+    if customer.email:
+        email = queue_email(
+            session,
+            account_id=row.account_id,
+            customer_id=customer.id,
+            kind="payment_request",
+            subject_id=pr.id,
+            to=customer.email,
+            subject=f"Payment request: {amount_text}" + (f" for {reference}" if reference else ""),
+            text=_email_text(customer.name, amount_text, reference, data.get("due_date"), link),
+            now=now,
+        )
+        messages.append((NOTIFY, email.id))
+    record_wallet_entry(
+        session,
+        account_id=row.account_id,
+        customer_id=customer.id,
+        kind="payment_request",
+        subject_id=pr.id,
+        payload={"payment_request": pr.id, "amount": pr.amount, "currency": currency,
+                 "payment_link": link, "due_date": data.get("due_date")},
+        now=now,
+    )
+    if not customer.email:
+        pr.status = "sent"
+        pr.sent_at = now
+    return pr, messages
+
+
+def format_amount(amount: int, currency: str) -> str:
+    return f"{amount / 100:,.2f} {currency.upper()}"
+
+
+def _email_text(name: str | None, amount: str, reference: object, due: object, link: str) -> str:
+    lines = [f"Hello {name or 'there'},", "",
+             f"The invoice you forwarded{f' ({reference})' if reference else ''} is ready to pay.",
+             f"Amount: {amount}"]
+    if due:
+        lines.append(f"Due: {due}")
+    lines += ["", f"Pay securely here: {link}", "", "CasaPay"]
+    return "\n".join(lines)
