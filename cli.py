@@ -8,6 +8,10 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.services import Services
 
 log = logging.getLogger("casapay")
 
@@ -58,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _services():  # type: ignore[no-untyped-def]
+def _services() -> Services:
     from models.services import build_services
     from models.settings import load_settings
 
@@ -137,9 +141,51 @@ def _smtp(_args: argparse.Namespace) -> int:
     return 0
 
 
-def _worker(_args: argparse.Namespace) -> int:
-    from models.worker import start_worker
+class WorkerRuntime:
+    """Dramatiq worker threads consuming the pipeline's queues, plus the sweeper."""
 
+    def __init__(self, services: Services) -> None:
+        from dramatiq import Worker
+
+        from billing.delivery import run_notify
+        from extract.stage import run_extract
+        from models.queue import EXTRACT, NOTIFY, ROUTE
+        from models.sweeper import Sweeper
+        from review.route import run_route
+
+        queue = services.queue
+        queue.register(
+            EXTRACT,
+            lambda ainv: run_extract(services, ainv),
+            time_limit_ms=5 * 60_000,
+            max_retries=8,
+        )
+        queue.register(
+            ROUTE, lambda ainv: run_route(services, ainv), time_limit_ms=60_000, max_retries=8
+        )
+        queue.register(
+            NOTIFY, lambda ntf: run_notify(services, ntf), time_limit_ms=60_000, max_retries=10
+        )
+        self.worker = Worker(
+            queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
+        )
+        self.sweeper = Sweeper(services)
+
+    def start(self) -> WorkerRuntime:
+        self.worker.start()
+        self.sweeper.start()
+        return self
+
+    def stop(self) -> None:
+        self.sweeper.stop()
+        self.worker.stop()
+
+
+def start_worker(services: Services) -> WorkerRuntime:
+    return WorkerRuntime(services).start()
+
+
+def _worker(_args: argparse.Namespace) -> int:
     services = _services()
     runtime = start_worker(services)
     log.info("worker running (%s threads)", services.settings.worker_threads)
@@ -151,10 +197,9 @@ def _worker(_args: argparse.Namespace) -> int:
 def _serve(_args: argparse.Namespace) -> int:
     """Everything in one process: the embedded defaults need no other service."""
     import uvicorn
-    from ingest.server import start_smtp
-    from models.worker import start_worker
 
     from api.app import create_app
+    from ingest.server import start_smtp
     from models.migrate import upgrade
     from models.settings import load_settings
 

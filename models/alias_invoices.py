@@ -78,6 +78,8 @@ class AliasInvoice(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # When a worker took the row: a claim older than the lease is taken as abandoned.
     claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # When this attempt's extraction was saved: the row now waits for the results stage.
+    extracted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     received_at: Mapped[int] = mapped_column(BigInteger)
     processed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     paid_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

@@ -32,6 +32,8 @@ def make_broker(redis_url: str | None) -> dramatiq.Broker:
 class Queue:
     def __init__(self, broker: dramatiq.Broker) -> None:
         self.broker = broker
+        for name in (EXTRACT, ROUTE, NOTIFY):
+            broker.declare_queue(name)
 
     def enqueue(self, actor_name: str, *args: Any, delay_ms: int | None = None) -> None:
         """Send a message; call only after the transaction that wrote the rows has committed."""

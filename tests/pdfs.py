@@ -1,0 +1,63 @@
+"""Small invoice PDFs made on the fly for pipeline tests (the extractor has its own fixtures)."""
+
+from __future__ import annotations
+
+import io
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+
+def invoice_pdf(
+    *,
+    vendor: str = "Northside Property Management Ltd",
+    reference: str = "INV-2026-0042",
+    issue_date: str = "05/01/2026",
+    due_date: str = "01/02/2026",
+    lines: tuple[tuple[str, str], ...] = (
+        ("Monthly rent - Unit 4B", "1,200.00"),
+        ("Parking space", "50.00"),
+    ),
+    total: str = "1,250.00",
+    currency_symbol: str = "EUR",
+    iban: str = "DE89 3704 0044 0532 0130 00",
+) -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 16)
+    pdf.drawString(50, 800, vendor)
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(50, 785, "12 Harbour Street, Dublin 2, Ireland")
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(50, 740, "INVOICE")
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(50, 720, f"Invoice number: {reference}")
+    pdf.drawString(50, 706, f"Invoice date: {issue_date}")
+    pdf.drawString(50, 692, f"Due date: {due_date}")
+    pdf.drawString(50, 650, "Description")
+    pdf.drawRightString(500, 650, f"Amount ({currency_symbol})")
+    y = 632
+    for description, amount in lines:
+        pdf.drawString(50, y, description)
+        pdf.drawRightString(500, y, amount)
+        y -= 16
+    pdf.setFont("Helvetica-Bold", 11)
+    pdf.drawString(50, y - 10, "Total due")
+    pdf.drawRightString(500, y - 10, f"{currency_symbol} {total}")
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(50, 120, f"Please pay by bank transfer to IBAN {iban}, quoting {reference}.")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def newsletter_pdf() -> bytes:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(50, 800, "Residents' newsletter - spring edition")
+    pdf.drawString(50, 780, "The garden party is on Saturday. Bring a dish to share!")
+    pdf.drawString(50, 760, "Tickets for the raffle cost 2.00 each at the front desk.")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
