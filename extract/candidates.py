@@ -1,0 +1,215 @@
+"""Label-anchored value candidates: every label found on the pages proposes a value nearby.
+
+Candidates carry a placement score (same phrase > right > below) so the resolvers can weigh
+competing readings and pick the combination that is arithmetically consistent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from extract.dates import DateMatch, find_dates, parse_date
+from extract.layout import BBox, PageLayout, Segment, value_places
+from extract.nlp import LabelHit, find_labels
+from extract.numbers import find_amounts
+
+AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid")
+DATE_LABELS = ("due_date", "issue_date", "other_date")
+PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
+CURRENCY_NEAR_RE = re.compile(r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|euro?s?)\b)", re.I)
+_FILLER = frozenset(("no", "nr", "n", "number", "nummer", "numero", "num", "nº", "n°", "de", "du"))
+REF_TOKEN_RE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9\-_/.#]*")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A value proposed by a label; score mixes placement, format and OCR confidence."""
+
+    label: str
+    value: object
+    score: float
+    page: int
+    bbox: BBox
+    source: str
+    label_text: str
+    order: tuple[int, int, float]  # page, line, x: reading order
+    relation: str
+
+
+@dataclass
+class LabelledSegment:
+    """A segment with the labels found in it (computed once per document)."""
+
+    page: PageLayout
+    line_index: int
+    segment: Segment
+    hits: list[LabelHit]
+
+
+def label_index(pages: list[PageLayout]) -> list[LabelledSegment]:
+    """Find labels in every segment once."""
+    out: list[LabelledSegment] = []
+    for page in pages:
+        for li, line in enumerate(page.lines):
+            for seg in line.segments:
+                hits = find_labels(seg.folded)
+                out.append(LabelledSegment(page, li, seg, hits))
+    return out
+
+
+def _starts_with_label(seg: Segment, index: dict[int, list[LabelHit]]) -> bool:
+    hits = index.get(id(seg), [])
+    return any(h.start <= 1 for h in hits)
+
+
+def collect(
+    labelled: list[LabelledSegment], order: str, languages: tuple[str, ...]
+) -> list[Candidate]:
+    """Candidates for every label class found in the document."""
+    hit_index = {id(ls.segment): ls.hits for ls in labelled}
+    found: list[Candidate] = []
+    for ls in labelled:
+        for k, hit in enumerate(ls.hits):
+            stop = ls.hits[k + 1].start if k + 1 < len(ls.hits) else len(ls.segment.text)
+            if hit.label in AMOUNT_LABELS:
+                cand = _amount_for(ls, hit, stop, hit_index)
+            elif hit.label in DATE_LABELS:
+                cand = _date_for(ls, hit, stop, hit_index, order, languages)
+            elif hit.label == "reference":
+                cand = _reference_for(ls, hit, stop, hit_index)
+            else:
+                cand = None
+            if cand is not None:
+                found.append(cand)
+    return found
+
+
+def _make(ls: LabelledSegment, hit: LabelHit, value: object, score: float, seg: Segment,
+          start: int, end: int, relation: str) -> Candidate:
+    conf = seg.conf(start, end)
+    source = seg.words[0].source
+    if source == "ocr":
+        score *= 0.6 + 0.4 * conf
+    return Candidate(
+        label=hit.label, value=value, score=score, page=seg.page, bbox=seg.bbox(start, end),
+        source=source, label_text=ls.segment.text[hit.start:hit.end],
+        order=(seg.page, seg.line_no, seg.x0), relation=relation,
+    )
+
+
+def _money_in(text: str) -> list[tuple[int, int, Decimal]]:
+    """Money-looking amounts: two decimals, or an integer right beside a currency sign."""
+    found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 2]
+    if not found and CURRENCY_NEAR_RE.search(text):
+        found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 0]
+    return found
+
+
+def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
+                hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+    """Rightmost money amount on the label's line; else the nearest one below, in its column."""
+    best: tuple[Segment, int, int, Decimal, str] | None = None
+    below_places = []
+    for place in value_places(ls.page, ls.line_index, ls.segment, hit.end):
+        if place.relation == "below":
+            below_places.append(place)
+            continue
+        if place.relation == "right" and _starts_with_label(place.segment, hit_index):
+            break
+        text = place.segment.text
+        end = stop if place.relation == "same" else len(text)
+        money = _money_in(text[place.start:end])
+        if money:
+            s, e, value = money[-1]
+            best = (place.segment, place.start + s, place.start + e, value, place.relation)
+            if place.relation == "same" and stop < len(text):
+                break  # another label follows in the same phrase: its value is not ours
+    if best is None:
+        lx0, _, lx1, _ = ls.segment.bbox(hit.start, hit.end)
+        centre = (lx0 + lx1) / 2
+        for place in below_places:
+            if _starts_with_label(place.segment, hit_index):
+                continue
+            money = _money_in(place.segment.text)
+            if not money:
+                continue
+            seg = place.segment
+
+            def dist(m: tuple[int, int, Decimal], seg: Segment = seg) -> float:
+                x0, _, x1, _ = seg.bbox(m[0], m[1])
+                return abs((x0 + x1) / 2 - centre)
+
+            s, e, value = min(money, key=dist)
+            best = (seg, s, e, value, "below")
+            break
+    if best is None:
+        return None
+    seg, s, e, value, relation = best
+    return _make(ls, hit, value, PLACE_SCORE[relation], seg, s, e, relation)
+
+
+def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
+              hit_index: dict[int, list[LabelHit]], order: str,
+              languages: tuple[str, ...]) -> Candidate | None:
+    for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=2):
+        if place.relation != "same" and _starts_with_label(place.segment, hit_index):
+            if place.relation == "right":
+                break
+            continue
+        text = place.segment.text
+        end = stop if place.relation == "same" else len(text)
+        if place.relation == "same" and end - place.start > 40:
+            end = place.start + 40
+        dates = find_dates(text[place.start:end])
+        if not dates:
+            continue
+        dm: DateMatch = dates[0]
+        parsed = parse_date(dm, order, languages)
+        if parsed is None:
+            continue
+        score = PLACE_SCORE[place.relation] * (0.97 if dm.ambiguous else 1.0)
+        return _make(ls, hit, parsed, score, place.segment, place.start + dm.start,
+                     place.start + dm.end, place.relation)
+    return None
+
+
+def _valid_reference(token: str) -> bool:
+    core = token.strip(".:;,#")
+    if not 3 <= len(core) <= 40 or not any(c.isdigit() for c in core):
+        return False
+    if find_dates(core):
+        return False
+    return not re.fullmatch(r"\d{1,3}(?:[.,]\d{2})", core)
+
+
+def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
+                   hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+    for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=1):
+        if place.relation != "same" and _starts_with_label(place.segment, hit_index):
+            if place.relation == "right":
+                break
+            continue
+        text = place.segment.text
+        end = stop if place.relation == "same" else len(text)
+        sub = text[place.start:end]
+        m_tokens = list(REF_TOKEN_RE.finditer(sub))
+        for i, m in enumerate(m_tokens[:3]):
+            token = m.group(0).rstrip(".:;,")
+            low = token.lower().strip("#")
+            if low in _FILLER:
+                continue
+            if _valid_reference(token):
+                s = place.start + m.start()
+                score = PLACE_SCORE[place.relation] * (1.0 if i == 0 else 0.9)
+                return _make(ls, hit, token.lstrip(":"), score, place.segment, s,
+                             s + len(token), place.relation)
+            if i >= 1:
+                break
+    return None
+
+
+def date_from(value: object) -> datetime.date | None:
+    return value if isinstance(value, datetime.date) else None

@@ -1,0 +1,23 @@
+"""Frozen configuration for one extraction run (pure: no settings, no clock)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+DEFAULT_LANGUAGES: tuple[str, ...] = ("eng", "deu", "fra", "nld", "spa", "ita")
+
+
+@dataclass(frozen=True)
+class ExtractConfig:
+    """Everything the engine needs from the outside world.
+
+    reference_date replaces the clock: it anchors dates without a year and is the only notion
+    of "today" the engine has, so results are reproducible.
+    """
+
+    reference_date: datetime.date
+    use_embedded_xml: bool = True
+    ocr_dpi: int = 300
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    max_pages: int = 50

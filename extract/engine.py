@@ -1,0 +1,240 @@
+"""PDF bytes -> Extraction: embedded XML first, then the text layer, OCR for image-only pages.
+
+Deterministic and thread-safe: no environment, settings or clock; heavy libraries are loaded
+lazily and cached per process.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from extract.amounts import AmountResult, Pick, resolve_amounts
+from extract.candidates import Candidate, collect, label_index
+from extract.config import ExtractConfig
+from extract.dates import decide_date_order, find_dates
+from extract.einvoice import EInvoice, parse_einvoice
+from extract.layout import PageLayout, Segment, build_lines
+from extract.line_items import extract_line_items
+from extract.numbers import find_amounts, to_minor
+from extract.ocr import ocr_page
+from extract.pdfio import inspect_pdf, read_text_pages
+from extract.result import Extraction, ExtractionFailed, FieldValue
+from extract.scoring import run_checks, score
+from extract.textfields import (
+    Found,
+    classify,
+    date_value,
+    detect_currency,
+    detect_languages,
+    payment_terms,
+    resolve_dates,
+    resolve_iban,
+    resolve_reference,
+    resolve_vendor,
+)
+
+
+def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
+    """Extract payable fields from one PDF; raises ExtractionFailed for permanent failures."""
+    info = inspect_pdf(data)
+    if info.pages > config.max_pages:
+        raise ExtractionFailed(
+            "too_many_pages", f"{info.pages} pages; the limit is {config.max_pages}"
+        )
+    einv: EInvoice | None = None
+    if config.use_embedded_xml:
+        for _name, blob in info.xml_attachments:
+            einv = parse_einvoice(blob)
+            if einv is not None:
+                break
+    skip_ocr = einv is not None and einv.values.get("total_amount") is not None
+    pages, ocr_notes = _layouts(data, config, skip_ocr)
+    text_fields, languages, doc_type, type_reasons = _from_text(pages, config)
+    fields = dict(text_fields)
+    reasons: list[str] = list(type_reasons) + ocr_notes
+    if einv is not None:
+        fields = _merge_xml(einv, fields)
+        doc_type = str(einv.values.get("document_type") or doc_type)
+        reasons.append(f"embedded_{einv.syntax}_xml")
+        if doc_type == "invoice":
+            reasons = [r for r in reasons if not r.startswith(("document_", "no_invoice"))]
+    if "total_amount" not in fields and not any(_has_money(p) for p in pages):
+        raise ExtractionFailed("no_amount_found", "no amount could be found in the document")
+    fields["document_type"] = FieldValue(
+        doc_type, 0.9 if einv is not None else 0.75, "xml" if einv is not None else "text",
+        None, None, tuple(type_reasons))
+    checks = run_checks(fields)
+    value, score_reasons = score(fields, checks, doc_type, config.reference_date)
+    public = {k: v for k, v in fields.items()}
+    return Extraction(
+        fields=public,
+        confidence_score=round(value, 4),
+        document_type=doc_type,
+        checks=tuple(checks),
+        reasons=tuple(dict.fromkeys(reasons + score_reasons)),
+        pages=info.pages,
+        text_pages=sum(1 for p in pages if p.source == "text"),
+        ocr_pages=sum(1 for p in pages if p.source == "ocr"),
+        languages=languages,
+    )
+
+
+def _layouts(data: bytes, config: ExtractConfig, skip_ocr: bool) -> tuple[
+        list[PageLayout], list[str]]:
+    notes: list[str] = []
+    layouts: list[PageLayout] = []
+    offset = 0
+    for tp in read_text_pages(data, config.max_pages):
+        if tp.usable:
+            words, source = tp.words, "text"
+        elif tp.has_images and not skip_ocr:
+            words, page_notes = ocr_page(data, tp.number - 1, config.ocr_dpi, config.languages)
+            notes.extend(f"page{tp.number}:{n}" for n in page_notes)
+            source = "ocr"
+        else:
+            words, source = tp.words, "text"
+        lines = build_lines(words, tp.number, offset) if words else []
+        offset += len(lines)
+        layouts.append(PageLayout(tp.number, tp.width, tp.height, source, lines))
+    return layouts, notes
+
+
+def _has_money(page: PageLayout) -> bool:
+    return any(
+        a.decimals == 2 for line in page.lines for s in line.segments for a in find_amounts(s.text)
+    )
+
+
+def _tess_to_iso(lang: str) -> str:
+    return lang
+
+
+def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
+        dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...]]:
+    full = "\n".join(line.text for p in pages for line in p.lines)
+    detected = tuple(lang for lang in detect_languages(full) if lang in config.languages)
+    languages = detected or config.languages[:1]
+    labelled = label_index(pages)
+    all_dates = [d for ls in labelled for d in find_dates(ls.segment.text)]
+    month_first = languages[0] == "eng" and ("$" in full and "€" not in full)
+    order, order_reason = decide_date_order(all_dates, month_first)
+    cands = collect(labelled, order, languages)
+    amounts = resolve_amounts(cands)
+    issue, due = resolve_dates(cands, labelled, order, languages)
+    if order_reason == "date_order_from_locale" and any(d.ambiguous for d in all_dates):
+        other = "MDY" if order == "DMY" else "DMY"
+        i_d, d_d = date_value(issue), date_value(due)
+        if i_d and d_d and d_d < i_d:
+            alt = collect(labelled, other, languages)
+            a_issue, a_due = resolve_dates(alt, labelled, other, languages)
+            ai, ad = date_value(a_issue), date_value(a_due)
+            if ai and ad and ad >= ai:
+                order, cands, issue, due = other, alt, a_issue, a_due
+                order_reason = "date_order_from_consistency"
+    if due is None:
+        due = payment_terms(pages, order, languages, date_value(issue))
+    fields: dict[str, FieldValue] = {}
+    total_cand = amounts.total.candidate if amounts.total else None
+    currency = detect_currency(pages, total_cand or (amounts.gross.candidate
+                                                      if amounts.gross else None))
+    cur = str(currency.value) if currency else None
+    _amount_fields(fields, amounts, cur)
+    if "total_amount" not in fields:
+        fallback = _fallback_total(cands, pages, cur)
+        if fallback is not None:
+            fields["total_amount"] = fallback
+    if currency is not None:
+        fields["currency"] = _fv(currency)
+    for name, found in (("issue_date", issue), ("due_date", due)):
+        if found is not None:
+            d = date_value(found)
+            reasons = found.reasons + ((order_reason,) if found.source != "computed" else ())
+            fields[name] = FieldValue(d.isoformat() if d else None, found.confidence,
+                                      found.source, found.page, found.bbox, reasons)
+    for name, found in (("reference", resolve_reference(cands, labelled)),
+                        ("iban", resolve_iban(pages)), ("vendor", resolve_vendor(pages))):
+        if found is not None:
+            fields[name] = _fv(found)
+    items = extract_line_items(pages, cur)
+    if items is not None:
+        fields["line_items"] = items
+    doc_type, type_reasons, _paid = classify(pages)
+    if pages and all(p.source == "ocr" for p in pages if p.lines):
+        for name, fv in list(fields.items()):
+            if fv.source == "text":
+                fields[name] = FieldValue(fv.value, fv.confidence, "ocr", fv.page, fv.bbox,
+                                          fv.reasons)
+    return fields, languages, doc_type, type_reasons
+
+
+def _fv(found: Found) -> FieldValue:
+    value = found.value
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    return FieldValue(value, found.confidence, found.source, found.page, found.bbox, found.reasons)
+
+
+def _pick_fv(pick: Pick, currency: str | None) -> FieldValue:
+    c: Candidate | None = pick.candidate
+    value = to_minor(pick.value, currency)
+    if c is None:
+        return FieldValue(value, pick.confidence, "computed", None, None, pick.reasons)
+    return FieldValue(value, pick.confidence, c.source, c.page, c.bbox, pick.reasons)
+
+
+def _amount_fields(fields: dict[str, FieldValue], amounts: AmountResult,
+                   currency: str | None) -> None:
+    for name, pick in (("total_amount", amounts.total), ("gross_amount", amounts.gross),
+                       ("subtotal_amount", amounts.subtotal), ("tax_amount", amounts.tax),
+                       ("prepaid_amount", amounts.prepaid)):
+        if pick is not None:
+            fields[name] = _pick_fv(pick, currency)
+
+
+def _fallback_total(cands: list[Candidate], pages: list[PageLayout],
+                    currency: str | None) -> FieldValue | None:
+    """No total label: take the largest money amount printed beside a currency sign."""
+    best: tuple[Decimal, PageLayout, int, int, Segment] | None = None
+    for page in pages:
+        for line in page.lines:
+            for seg in line.segments:
+                for a in find_amounts(seg.text):
+                    if a.decimals != 2:
+                        continue
+                    window = seg.text[max(0, a.start - 4): a.end + 5]
+                    if not any(s in window for s in ("€", "$", "£", "EUR", "USD", "₹")):
+                        continue
+                    if best is None or a.value > best[0]:
+                        best = (a.value, page, a.start, a.end, seg)
+    if best is None:
+        return None
+    value, page, s, e, seg = best
+    return FieldValue(to_minor(value, currency), 0.45, seg.words[0].source, page.number,
+                      seg.bbox(s, e), ("total_unlabelled_largest_amount",))
+
+
+_XML_FIELDS = ("total_amount", "currency", "due_date", "issue_date", "reference", "tax_amount",
+               "vendor", "iban", "line_items", "subtotal_amount", "gross_amount",
+               "prepaid_amount")
+
+
+def _merge_xml(einv: EInvoice, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """XML values win; text evidence (page/bbox) is kept when the text shows the same value."""
+    merged = dict(fields)
+    for name in _XML_FIELDS:
+        value = einv.values.get(name)
+        if value is None:
+            continue
+        text_fv = fields.get(name)
+        same = text_fv is not None and text_fv.value == value
+        reasons: tuple[str, ...] = ()
+        if name == "due_date" and "due_date_from_payment_terms_text" in einv.notes:
+            reasons = ("due_date_from_payment_terms_text",)
+        conf = 0.99 if name != "due_date" or not reasons else 0.9
+        if text_fv is not None and not same and name in ("total_amount", "currency"):
+            reasons += ("printed_value_differs_from_xml",)
+        merged[name] = FieldValue(
+            value, conf, "xml", text_fv.page if same and text_fv else None,
+            text_fv.bbox if same and text_fv else None, reasons)
+    return merged

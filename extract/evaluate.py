@@ -1,0 +1,184 @@
+"""Scoring the extractor against `<stem>.truth.json` files (the `casapay eval` report).
+
+Decision: total_amount is scored against what the payer must pay now, i.e. the truth's
+`amount_due` when present, else its `total_amount`. A due date that the truth leaves null while
+its payment-terms text states one is not scored (either answer counts as right).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.config import ExtractConfig
+from extract.engine import extract_pdf
+from extract.lexicon import fold
+from extract.result import Extraction, ExtractionFailed
+
+FIELDS = ("total_amount", "currency", "due_date", "issue_date", "reference", "tax_amount",
+          "vendor")
+TARGETS = {"total_amount": 0.90, "currency": 0.97, "reference": 0.85, "due_date": 0.85,
+           "tax_amount": 0.85}
+
+
+@dataclass
+class DocResult:
+    """One document's outcome in one mode."""
+
+    file: str
+    has_xml: bool
+    score: float
+    failed: str | None
+    fields: dict[str, object]
+    right: dict[str, bool | None]  # None = not scorable (truth null)
+    auto_ok: bool
+    seconds: float
+    text_pages: int
+    ocr_pages: int
+
+
+@dataclass
+class ModeReport:
+    """Aggregates for one mode (embedded XML used or ignored)."""
+
+    docs: list[DocResult] = field(default_factory=list)
+
+    def accuracy(self, name: str, only_xml: bool = False) -> tuple[int, int]:
+        rows = [d for d in self.docs if d.has_xml or not only_xml]
+        scored = [d.right[name] for d in rows if d.right.get(name) is not None]
+        return sum(1 for r in scored if r), len(scored)
+
+    def summary(self, threshold: float, only_xml: bool = False) -> dict[str, object]:
+        rows = [d for d in self.docs if d.has_xml or not only_xml]
+        per_field = {}
+        for name in FIELDS:
+            ok, n = self.accuracy(name, only_xml)
+            accuracy = round(ok / n, 4) if n else None
+            per_field[name] = {"correct": ok, "scored": n, "accuracy": accuracy}
+        auto = [d for d in rows if d.score >= threshold]
+        text_t = sum(d.seconds for d in rows if d.ocr_pages == 0)
+        text_p = sum(d.text_pages for d in rows if d.ocr_pages == 0)
+        ocr_t = sum(d.seconds for d in rows if d.ocr_pages > 0)
+        ocr_p = sum(d.ocr_pages for d in rows if d.ocr_pages > 0)
+        return {
+            "documents": len(rows),
+            "fields": per_field,
+            "straight_through": round(len(auto) / len(rows), 4) if rows else None,
+            "auto_approved": len(auto),
+            "auto_approve_precision": (
+                round(sum(1 for d in auto if d.auto_ok) / len(auto), 4) if auto else None
+            ),
+            "auto_approve_wrong": [d.file for d in auto if not d.auto_ok],
+            "failed": {d.file: d.failed for d in rows if d.failed},
+            "pages_per_second": {
+                "text": round(text_p / text_t, 2) if text_t else None,
+                "ocr": round(ocr_p / ocr_t, 3) if ocr_t else None,
+            },
+        }
+
+
+def truth_files(directory: Path) -> list[tuple[Path, Path]]:
+    """(pdf, truth) pairs under a directory, sorted."""
+    pairs = []
+    for truth in sorted(directory.rglob("*.truth.json")):
+        pdf = truth.with_name(truth.name[: -len(".truth.json")] + ".pdf")
+        if pdf.exists():
+            pairs.append((pdf, truth))
+    return pairs
+
+
+def expected_total(truth: dict[str, object]) -> object:
+    """What the payer must pay now: amount_due when the truth has it, else total_amount."""
+    due = truth.get("amount_due")
+    return due if due is not None else truth.get("total_amount")
+
+
+def _terms_date_unscorable(truth: dict[str, object]) -> bool:
+    extra = truth.get("extra")
+    text = extra.get("payment_terms_text") if isinstance(extra, dict) else None
+    return truth.get("due_date") is None and bool(
+        text and re.search(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", str(text)))
+
+
+def _norm_text(value: object) -> str:
+    return re.sub(r"\s+", " ", fold(str(value))).strip(" .#:")
+
+
+def compare(truth: dict[str, object], got: dict[str, object]) -> dict[str, bool | None]:
+    """Exact comparison per field (amounts in minor units, dates ISO); None = not scorable."""
+    right: dict[str, bool | None] = {}
+    for name in FIELDS:
+        want = expected_total(truth) if name == "total_amount" else truth.get(name)
+        have = got.get(name)
+        if (name == "due_date" and _terms_date_unscorable(truth)) or want is None:
+            right[name] = None
+        elif name in ("reference", "vendor"):
+            right[name] = have is not None and _norm_text(have) == _norm_text(want)
+        else:
+            right[name] = have == want
+    return right
+
+
+def _auto_ok(truth: dict[str, object], got: dict[str, object]) -> bool:
+    if got.get("total_amount") != expected_total(truth):
+        return False
+    if truth.get("currency") is not None and got.get("currency") != truth.get("currency"):
+        return False
+    if _terms_date_unscorable(truth):
+        return True
+    return got.get("due_date") == truth.get("due_date")
+
+
+def evaluate_file(pdf: Path, truth_path: Path, use_xml: bool,
+                  reference_date: datetime.date) -> tuple[DocResult, Extraction | None]:
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    data = pdf.read_bytes()
+    config = ExtractConfig(reference_date=reference_date, use_embedded_xml=use_xml)
+    start = time.perf_counter()
+    extraction: Extraction | None = None
+    failed = None
+    try:
+        extraction = extract_pdf(data, config)
+        got = extraction.to_json()
+        score = extraction.confidence_score
+    except ExtractionFailed as exc:
+        got, score, failed = {}, 0.0, exc.code
+    seconds = time.perf_counter() - start
+    has_xml = bool(extraction and any(
+        fv.source == "xml" for fv in extraction.fields.values())) or "#" in str(
+        truth.get("origin", ""))
+    return DocResult(
+        file=str(pdf), has_xml=has_xml, score=score, failed=failed,
+        fields={k: got.get(k) for k in FIELDS}, right=compare(truth, got),
+        auto_ok=_auto_ok(truth, got), seconds=seconds,
+        text_pages=extraction.text_pages if extraction else 0,
+        ocr_pages=extraction.ocr_pages if extraction else 0,
+    ), extraction
+
+
+def run(directory: Path, modes: Iterable[bool], reference_date: datetime.date,
+        progress: Callable[[list[tuple[bool, Path, Path]]], Iterable[tuple[bool, Path, Path]]]
+        | None = None
+        ) -> dict[bool, ModeReport]:
+    """Evaluate every (pdf, truth) pair in each mode (True = use embedded XML)."""
+    pairs = truth_files(directory)
+    reports = {mode: ModeReport() for mode in modes}
+    jobs: list[tuple[bool, Path, Path]] = [
+        (mode, pdf, truth) for pdf, truth in pairs for mode in reports
+    ]
+    iterable: Iterable[tuple[bool, Path, Path]] = progress(jobs) if progress else jobs
+    cache: dict[Path, DocResult] = {}
+    for mode, pdf, truth in iterable:
+        if not mode and pdf in cache and not cache[pdf].has_xml:
+            reports[mode].docs.append(cache[pdf])  # no XML inside: both modes are identical
+            continue
+        result, _ = evaluate_file(pdf, truth, mode, reference_date)
+        if mode:
+            cache[pdf] = result
+        reports[mode].docs.append(result)
+    return reports

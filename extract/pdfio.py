@@ -1,0 +1,122 @@
+"""Opening PDFs: validity and encryption, embedded e-invoice files, text-layer words per page.
+
+pypdf reads the structure (encryption, attachments); pdfplumber gives positioned words. A page
+counts as text when its layer has usable characters; only the other pages are OCRed.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+
+from extract.layout import Word
+from extract.result import ExtractionFailed
+
+_XML_NAME_RE = re.compile(r"(factur-?x|zugferd|xrechnung|order-x|ubl|invoice|cii).*\.xml$", re.I)
+
+for _name in ("pdfminer", "pypdf"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What pypdf tells us before any text work."""
+
+    pages: int
+    xml_attachments: tuple[tuple[str, bytes], ...]
+
+
+def inspect_pdf(data: bytes) -> PdfInfo:
+    """Validate the bytes and collect XML attachments; raises ExtractionFailed when unusable."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip()[:1024].find(b"%PDF") >= 0 and b"%PDF" not in data[:1024]:
+        raise ExtractionFailed("pdf_unreadable", "the file is not a PDF (no %PDF header)")
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            try:
+                ok = reader.decrypt("")
+            except Exception as exc:  # pypdf raises several types for unsupported crypto
+                raise ExtractionFailed(
+                    "pdf_encrypted", f"the PDF is encrypted and cannot be opened: {exc}"
+                ) from exc
+            if not ok:
+                raise ExtractionFailed(
+                    "pdf_encrypted", "the PDF is protected by a password; ask for an open copy"
+                )
+        pages = len(reader.pages)
+    except ExtractionFailed:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise ExtractionFailed("pdf_unreadable", f"the PDF structure is damaged: {exc}") from exc
+    if pages == 0:
+        raise ExtractionFailed("pdf_unreadable", "the PDF has no pages")
+    found: list[tuple[str, bytes]] = []
+    try:
+        for name, contents in (reader.attachments or {}).items():
+            if name.lower().endswith(".xml"):
+                for blob in contents:
+                    found.append((name, blob))
+    except Exception:  # a broken attachment tree must not stop the text path
+        found = []
+    found.sort(key=lambda item: (not _XML_NAME_RE.search(item[0]), item[0]))
+    return PdfInfo(pages=pages, xml_attachments=tuple(found))
+
+
+@dataclass
+class TextPage:
+    """Words of one page from its text layer (empty when the page needs OCR)."""
+
+    number: int
+    width: float
+    height: float
+    words: list[Word]
+    usable: bool
+    has_images: bool
+
+
+def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
+    """Positioned words from every page's text layer (pdfplumber)."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    result: list[TextPage] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for i, page in enumerate(pdf.pages[:max_pages], start=1):
+                raw = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+                words = [
+                    Word(str(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]),
+                         float(w["bottom"]), i)
+                    for w in raw
+                    if str(w["text"]).strip()
+                ]
+                result.append(
+                    TextPage(
+                        number=i,
+                        width=float(page.width),
+                        height=float(page.height),
+                        words=words,
+                        usable=_usable(words),
+                        has_images=bool(page.images),
+                    )
+                )
+                page.close()
+    except PDFPasswordIncorrect as exc:
+        raise ExtractionFailed("pdf_encrypted", "the PDF is protected by a password") from exc
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+        raise ExtractionFailed("pdf_unreadable", f"cannot read the PDF's pages: {exc}") from exc
+    return result
+
+
+def _usable(words: list[Word]) -> bool:
+    """A text layer is usable when it holds real characters, not just (cid:NN) glyph codes."""
+    text = "".join(w.text for w in words)
+    alnum = sum(c.isalnum() for c in text)
+    cid = text.count("(cid:")
+    return alnum >= 20 and cid * 6 < alnum * 0.3

@@ -1,0 +1,303 @@
+"""Non-amount fields from the text: languages, dates and terms, reference, currency, IBAN,
+vendor and document type. Each resolver returns a value with its evidence and confidence.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from extract.candidates import Candidate, LabelledSegment, date_from
+from extract.dates import find_dates, parse_date
+from extract.iban import find_ibans
+from extract.layout import BBox, PageLayout, Segment
+from extract.lexicon import STOPWORDS, fold
+from extract.nlp import find_doc_words, has_legal_form
+
+
+@dataclass(frozen=True)
+class Found:
+    """A resolved value with evidence (bbox/page may be None for computed values)."""
+
+    value: object
+    confidence: float
+    page: int | None
+    bbox: BBox | None
+    source: str
+    reasons: tuple[str, ...] = ()
+
+
+def _from(c: Candidate, confidence: float, reasons: tuple[str, ...] = ()) -> Found:
+    return Found(c.value, confidence, c.page, c.bbox, c.source, reasons)
+
+
+def detect_languages(text: str) -> tuple[str, ...]:
+    """Languages by stop-word counts, strongest first (at most three, always one)."""
+    tokens = re.findall(r"[a-zà-ÿ]+", text.lower())
+    scores = {lang: sum(1 for t in tokens if t in words) for lang, words in STOPWORDS.items()}
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = ranked[0][1]
+    if top == 0:
+        return ("eng",)
+    chosen = [lang for lang, s in ranked if s >= max(3, top * 0.35)][:3]
+    return tuple(chosen or [ranked[0][0]])
+
+
+_CURRENCY_CODES = ("eur", "usd", "gbp", "chf", "inr", "myr", "jpy", "sek", "nok", "dkk", "pln",
+                   "czk", "huf", "cad", "aud", "sgd", "cny")
+_CURRENCY_RE = re.compile(
+    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>" + "|".join(_CURRENCY_CODES)
+    + r")\b|\b(?P<word>euros?|rs\.?|rm|inr|dollars?)(?=[\s\d:.(]|$)",
+    re.I,
+)
+_SYMBOL = {"€": "eur", "£": "gbp", "₹": "inr", "¥": "jpy", "$": "usd", "us$": "usd",
+           "ca$": "cad", "c$": "cad", "a$": "aud", "au$": "aud", "s$": "sgd"}
+_WORD = {"euro": "eur", "euros": "eur", "rs": "inr", "rs.": "inr", "rm": "myr", "inr": "inr",
+         "dollar": "usd", "dollars": "usd"}
+
+
+def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found | None:
+    """Currency from ISO codes and symbols, weighted towards those on the total's line."""
+    votes: dict[str, float] = {}
+    near_total: dict[str, float] = {}
+    evidence: dict[str, tuple[int, BBox, str]] = {}
+    for page in pages:
+        for line in page.lines:
+            on_total_line = total is not None and page.number == total.page and any(
+                abs(s.top - total.bbox[1]) < 3 for s in line.segments
+            )
+            for seg in line.segments:
+                for m in _CURRENCY_RE.finditer(seg.text):
+                    if m.group("sym"):
+                        cur, weight = _SYMBOL[m.group("sym").lower()], 1.0
+                    elif m.group("code"):
+                        cur, weight = m.group("code").lower(), 1.5
+                    else:
+                        word = m.group("word").lower()
+                        if word == "rm" and not re.search(r"\d", seg.text):
+                            continue
+                        cur, weight = _WORD[word], 0.7
+                    votes[cur] = votes.get(cur, 0.0) + weight
+                    if on_total_line:
+                        near_total[cur] = near_total.get(cur, 0.0) + weight
+                    evidence.setdefault(cur, (page.number, seg.bbox(m.start(), m.end()),
+                                              seg.words[0].source))
+    if not votes:
+        return None
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    if near_total:
+        cur = max(sorted(near_total), key=lambda c: near_total[c])
+        conf = 0.97
+    else:
+        cur, count = ranked[0]
+        conf = 0.9 if count >= 2 else 0.8
+    reasons: tuple[str, ...] = ()
+    if len(ranked) > 1:
+        second = ranked[1] if ranked[0][0] == cur else ranked[0]
+        if second[1] >= votes[cur] * 0.5 and not near_total:
+            conf -= 0.2
+            reasons = ("several_currencies_on_document",)
+    page_no, bbox, source = evidence[cur]
+    return Found(cur, conf, page_no, bbox, source, reasons)
+
+
+_TERMS_DAYS_RE = re.compile(
+    r"(?:within|innerhalb(?: von)?|binnen|entro|en un plazo de|dans les|dans un delai de|a|en"
+    r"|zahlbar in|payable in|net|netto)\s*(?P<days>\d{1,3})\s*"
+    r"(?:days?|tagen?|tg\.?|jours?|dagen?|dias?|días?|giorni|gg\.?)",
+    re.I,
+)
+_TERMS_DAYS2_RE = re.compile(
+    r"(?:payment terms|zahlungsziel|zahlungsbedingungen|conditions de paiement|betalingstermijn|"
+    r"condiciones de pago|termini di pagamento)\s*:?\s*(?P<days>\d{1,3})\s*"
+    r"(?:days?|tage|jours|dagen|dias|días|giorni)",
+    re.I,
+)
+_UNTIL_RE = re.compile(
+    r"(?:zahlbar|payable|pay|due|betalen|te voldoen|pagar|pagare|a payer|a regler|payer)"
+    r"[^.;]{0,60}?\b(?:bis(?: zum)?|by|until|before|avant le|au plus tard le|voor|uiterlijk|"
+    r"antes del?|entro il|on|am)\s*$",
+    re.I,
+)
+
+
+def payment_terms(pages: list[PageLayout], order: str, languages: tuple[str, ...],
+                  issue: datetime.date | None) -> Found | None:
+    """A due date stated inside a payment-terms sentence, or issue date + "within N days"."""
+    for page in pages:
+        for line in page.lines:
+            text = " ".join(s.text for s in line.segments)
+            folded = fold(text)
+            for dm in find_dates(text):
+                if _UNTIL_RE.search(folded[: dm.start]):
+                    parsed = parse_date(dm, order, languages)
+                    if parsed:
+                        seg = _segment_at(line.segments, dm.start)
+                        return Found(parsed, 0.8, page.number, seg.bbox() if seg else None,
+                                     line.segments[0].words[0].source,
+                                     ("due_date_from_payment_terms_sentence",))
+    if issue is None:
+        return None
+    for page in pages:
+        for line in page.lines:
+            folded = fold(" ".join(s.text for s in line.segments))
+            m = _TERMS_DAYS_RE.search(folded) or _TERMS_DAYS2_RE.search(folded)
+            if m and 0 < int(m.group("days")) <= 180:
+                due = issue + datetime.timedelta(days=int(m.group("days")))
+                return Found(due, 0.6, page.number, line.segments[0].bbox(), "computed",
+                             ("due_date_computed_from_terms",))
+    return None
+
+
+def _segment_at(segments: list[Segment], pos: int) -> Segment | None:
+    offset = 0
+    for s in segments:
+        if offset <= pos < offset + len(s.text) + 1:
+            return s
+        offset += len(s.text) + 1
+    return segments[-1] if segments else None
+
+
+def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order: str,
+                  languages: tuple[str, ...]) -> tuple[Found | None, Found | None]:
+    """Issue date and due date from labelled candidates (fallback: first date on page 1)."""
+    issue_c = [c for c in cands if c.label == "issue_date"]
+    due_c = [c for c in cands if c.label == "due_date"]
+    issue: Found | None = None
+    if issue_c:
+        best = max(issue_c, key=lambda c: c.score - 0.05 * c.order[0] - 0.002 * c.order[1])
+        issue = _from(best, min(0.95, 0.6 + 0.35 * best.score))
+    else:
+        for ls in labelled:
+            if ls.page.number != 1 or any(h.label == "other_date" for h in ls.hits):
+                continue
+            dates = find_dates(ls.segment.text)
+            if dates:
+                parsed = parse_date(dates[0], order, languages)
+                if parsed:
+                    issue = Found(parsed, 0.5, 1, ls.segment.bbox(dates[0].start, dates[0].end),
+                                  ls.segment.words[0].source, ("issue_date_unlabelled",))
+                    break
+    due: Found | None = None
+    if due_c:
+        best = max(due_c, key=lambda c: c.score - 0.05 * c.order[0] - 0.002 * c.order[1])
+        due = _from(best, min(0.95, 0.6 + 0.35 * best.score))
+    return issue, due
+
+
+_REF_STRUCT_RE = re.compile(
+    r"(?:rechnung|invoice|facture|factuur|factura|fattura|gutschrift|avoir|rechnungskorrektur|"
+    r"credit note)\w*\s*(?:\(\d+\)\s*)?(?:nr|no|n°|nº|num|number|nummer|numero|#)\.?\s*:?\s*"
+    r"(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)",
+    re.I,
+)
+
+
+def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -> Found | None:
+    """Invoice number: labelled candidates first, then 'Rechnung Nr. X' style headings."""
+    refs = [c for c in cands if c.label == "reference"]
+    structural: list[Found] = []
+    for ls in labelled:
+        for m in _REF_STRUCT_RE.finditer(ls.segment.folded):
+            start, end = m.span("ref")
+            value = ls.segment.text[start:end].rstrip(".")
+            structural.append(Found(value, 0.85, ls.page.number, ls.segment.bbox(start, end),
+                                    ls.segment.words[0].source))
+    if refs:
+        best = max(refs, key=lambda c: c.score - 0.05 * c.order[0] - 0.002 * c.order[1])
+        agree = sum(1 for c in refs if c.value == best.value) + sum(
+            1 for s in structural if s.value == best.value)
+        conf = min(0.95, 0.6 + 0.3 * best.score + 0.05 * (agree - 1))
+        return _from(best, conf)
+    if structural:
+        return structural[0]
+    return None
+
+
+def resolve_iban(pages: list[PageLayout]) -> Found | None:
+    """First checksum-valid IBAN on the document (the payee's account)."""
+    for page in pages:
+        for line in page.lines:
+            for seg in line.segments:
+                for start, end, iban in find_ibans(seg.text):
+                    return Found(iban, 0.95, page.number, seg.bbox(start, end),
+                                 seg.words[0].source)
+    return None
+
+
+_BUYER_RE = re.compile(
+    r"\b(bill to|billed to|invoice to|sold to|ship to|customer|rechnungsempfanger|kaufer|"
+    r"kunde|lieferadresse|client|destinataire|facture a|klant|factuuradres|afleveradres|"
+    r"cliente|destinatario|fatturare a|leistungsempfanger)\b",
+)
+_SELLER_RE = re.compile(r"\b(verkaufer|seller|supplier|lieferant|vendor|fournisseur|"
+                        r"leverancier|proveedor|fornitore|from)\b")
+
+
+def resolve_vendor(pages: list[PageLayout]) -> Found | None:
+    """Seller name: a company-looking phrase (legal form) outside the buyer's address block."""
+    if not pages:
+        return None
+    first = pages[0]
+    buyer_zone: list[tuple[float, float, float]] = []
+    best: tuple[float, Segment] | None = None
+    for li, line in enumerate(first.lines):
+        for seg in line.segments:
+            if _BUYER_RE.search(seg.folded):
+                buyer_zone.append((seg.x0 - 20, seg.x1 + 150, seg.bottom + 70))
+                continue
+            text = seg.text.strip(" :,-")
+            if len(text) < 3 or len(text) > 60 or not re.search(r"[A-Za-z]{2}", text):
+                continue
+            if not has_legal_form(text):
+                continue
+            in_buyer = any(x0 <= seg.x0 <= x1 and seg.top <= bottom and seg.top >= bottom - 120
+                           for x0, x1, bottom in buyer_zone)
+            score = 1.0 - li * 0.01 - (0.5 if in_buyer else 0.0)
+            score += 0.2 if li > 0 and _SELLER_RE.search(
+                " ".join(s.folded for s in first.lines[max(0, li - 2)].segments)) else 0.0
+            if best is None or score > best[0]:
+                best = (score, seg)
+    if best is not None:
+        seg = best[1]
+        return Found(seg.text.strip(" :,-"), 0.7 if best[0] > 0.5 else 0.45, first.number,
+                     seg.bbox(), seg.words[0].source)
+    for line in first.lines[:5]:
+        seg = line.segments[0]
+        if re.search(r"[A-Za-z]{3}", seg.text) and not find_doc_words(seg.folded):
+            return Found(seg.text.strip(), 0.35, first.number, seg.bbox(), seg.words[0].source,
+                         ("vendor_guessed_from_letterhead",))
+    return None
+
+
+def classify(pages: list[PageLayout]) -> tuple[str, tuple[str, ...], bool]:
+    """Document kind from its words: (invoice|credit_note|receipt|other, reasons, paid)."""
+    counts: Counter[str] = Counter()
+    head: Counter[str] = Counter()
+    for page in pages[:2]:
+        for li, line in enumerate(page.lines):
+            for seg in line.segments:
+                for hit in find_doc_words(seg.folded):
+                    counts[hit.label] += 1
+                    if page.number == 1 and li < 15:
+                        head[hit.label] += 1
+    reasons: list[str] = []
+    paid = counts["paid"] > 0 and counts["receipt"] > 0
+    if head["credit_note"] and head["credit_note"] >= head["invoice"] * 0.5:
+        return "credit_note", ("document_is_credit_note",), paid
+    if counts["invoice"] == 0 and counts["receipt"] >= 2:
+        return "receipt", ("document_is_receipt",), True
+    if counts["invoice"] == 0 and counts["credit_note"]:
+        return "credit_note", ("document_is_credit_note",), paid
+    if counts["invoice"] == 0:
+        reasons.append("no_invoice_wording")
+        return "other", tuple(reasons), paid
+    if counts["not_invoice"] > counts["invoice"]:
+        return "other", ("document_reads_like_non_invoice",), paid
+    return "invoice", (), paid
+
+
+def date_value(found: Found | None) -> datetime.date | None:
+    return date_from(found.value) if found else None
