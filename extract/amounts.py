@@ -14,11 +14,38 @@ from extract.candidates import Candidate
 from extract.lexicon import fold
 
 # Generic words: a value next to them is less telling than one next to "Grand total".
-WEAK_LABELS = frozenset(fold(w) for w in (
-    "total", "summe", "gesamt", "totaal", "totale", "net", "netto", "base", "tax", "steuer",
-    "brutto", "balance", "paid", "betaald", "pagado", "pagato", "paye", "bezahlt", "gezahlt",
-    "avance", "to pay", "a pagar", "a payer", "da pagare", "payments", "taxes", "due",
-))
+WEAK_LABELS = frozenset(
+    fold(w)
+    for w in (
+        "total",
+        "summe",
+        "gesamt",
+        "totaal",
+        "totale",
+        "net",
+        "netto",
+        "base",
+        "tax",
+        "steuer",
+        "brutto",
+        "balance",
+        "paid",
+        "betaald",
+        "pagado",
+        "pagato",
+        "paye",
+        "bezahlt",
+        "gezahlt",
+        "avance",
+        "to pay",
+        "a pagar",
+        "a payer",
+        "da pagare",
+        "payments",
+        "taxes",
+        "due",
+    )
+)
 TOLERANCE = Decimal("0.015")
 
 
@@ -62,15 +89,15 @@ def _best_per_value(cands: Iterable[Candidate]) -> dict[Decimal, tuple[float, Ca
         w = _weight(c)
         if v not in table or w > table[v][0]:
             table[v] = (w, c)
-    return {
-        v: (min(1.0, w + 0.05 * (counts[v] - 1)), c) for v, (w, c) in table.items()
-    }
+    return {v: (min(1.0, w + 0.05 * (counts[v] - 1)), c) for v, (w, c) in table.items()}
 
 
 def resolve_amounts(cands: list[Candidate]) -> AmountResult:
     """Pick total (amount payable now), gross, subtotal, tax and prepaid amounts."""
-    by = {k: _best_per_value(c for c in cands if c.label == k)
-          for k in ("amount_due", "total", "subtotal", "tax", "prepaid")}
+    by = {
+        k: _best_per_value(c for c in cands if c.label == k)
+        for k in ("amount_due", "total", "subtotal", "tax", "prepaid")
+    }
     gross_tab, net_tab, tax_tab = by["total"], by["subtotal"], by["tax"]
     due_tab, pre_tab = by["amount_due"], by["prepaid"]
     positive_tax = [t for t in tax_tab if t != 0]
@@ -93,8 +120,15 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
         max_abs = max(abs(v) for v in gross_tab)
         ranked = sorted(
             gross_tab.items(),
-            key=lambda kv: -(kv[1][0] + consistency(kv[0]) + (0.1 if abs(kv[0]) == max_abs else 0)
-                             + 0.02 * kv[1][1].order[0] + 0.001 * kv[1][1].order[1]),
+            key=lambda kv: (
+                -(
+                    kv[1][0]
+                    + consistency(kv[0])
+                    + (0.1 if abs(kv[0]) == max_abs else 0)
+                    + 0.02 * kv[1][1].order[0]
+                    + 0.001 * kv[1][1].order[1]
+                )
+            ),
         )
         value, (w, cand) = ranked[0]
         bonus = consistency(value)
@@ -110,6 +144,7 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
     due: Pick | None = None
     explained: bool | None = None
     if due_tab:
+
         def due_rank(kv: tuple[Decimal, tuple[float, Candidate]]) -> float:
             v, (w, c) = kv
             bonus = 0.0
@@ -141,8 +176,12 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
         if usable:
             p, (pw, pc) = max(usable, key=lambda kv: kv[1][0])
             prepaid = Pick(p, pc, min(0.9, 0.5 + 0.4 * pw), ())
-            due = Pick(gross.value - p, None, gross.confidence * 0.75,
-                       ("amount_due_computed_from_total_minus_prepayment",))
+            due = Pick(
+                gross.value - p,
+                None,
+                gross.confidence * 0.75,
+                ("amount_due_computed_from_total_minus_prepayment",),
+            )
             explained = True
     total = due or gross
 
@@ -164,10 +203,12 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
                 else:
                     tax = Pick(gross.value - n, None, 0.7, ("tax_computed_total_minus_net",))
             lines = sorted(positive_tax)
-            if (subtotal is not None and len(lines) > 1
-                    and _eq(sum(lines, Decimal(0)), gross.value - subtotal.value)):
-                    tax = Pick(gross.value - subtotal.value, None, 0.85,
-                               ("tax_is_sum_of_rate_lines",))
+            if (
+                subtotal is not None
+                and len(lines) > 1
+                and _eq(sum(lines, Decimal(0)), gross.value - subtotal.value)
+            ):
+                tax = Pick(gross.value - subtotal.value, None, 0.85, ("tax_is_sum_of_rate_lines",))
     if tax is None and tax_tab:
         t, (w, c) = max(tax_tab.items(), key=lambda kv: kv[1][0] + (0.05 if kv[0] else 0))
         tax = Pick(t, c, 0.5 + 0.3 * w, ("tax_not_confirmed",))

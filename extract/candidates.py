@@ -87,16 +87,30 @@ def collect(
     return found
 
 
-def _make(ls: LabelledSegment, hit: LabelHit, value: object, score: float, seg: Segment,
-          start: int, end: int, relation: str) -> Candidate:
+def _make(
+    ls: LabelledSegment,
+    hit: LabelHit,
+    value: object,
+    score: float,
+    seg: Segment,
+    start: int,
+    end: int,
+    relation: str,
+) -> Candidate:
     conf = seg.conf(start, end)
     source = seg.words[0].source
     if source == "ocr":
         score *= 0.6 + 0.4 * conf
     return Candidate(
-        label=hit.label, value=value, score=score, page=seg.page, bbox=seg.bbox(start, end),
-        source=source, label_text=ls.segment.text[hit.start:hit.end],
-        order=(seg.page, seg.line_no, seg.x0), relation=relation,
+        label=hit.label,
+        value=value,
+        score=score,
+        page=seg.page,
+        bbox=seg.bbox(start, end),
+        source=source,
+        label_text=ls.segment.text[hit.start : hit.end],
+        order=(seg.page, seg.line_no, seg.x0),
+        relation=relation,
     )
 
 
@@ -108,8 +122,9 @@ def _money_in(text: str) -> list[tuple[int, int, Decimal]]:
     return found
 
 
-def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
-                hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+def _amount_for(
+    ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
+) -> Candidate | None:
     """Rightmost money amount on the label's line; else the nearest one below, in its column."""
     best: tuple[Segment, int, int, Decimal, str] | None = None
     below_places = []
@@ -121,7 +136,7 @@ def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
             break
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
-        money = _money_in(text[place.start:end])
+        money = _money_in(text[place.start : end])
         if money:
             s, e, value = money[-1]
             best = (place.segment, place.start + s, place.start + e, value, place.relation)
@@ -151,9 +166,14 @@ def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
     return _make(ls, hit, value, PLACE_SCORE[relation], seg, s, e, relation)
 
 
-def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
-              hit_index: dict[int, list[LabelHit]], order: str,
-              languages: tuple[str, ...]) -> Candidate | None:
+def _date_for(
+    ls: LabelledSegment,
+    hit: LabelHit,
+    stop: int,
+    hit_index: dict[int, list[LabelHit]],
+    order: str,
+    languages: tuple[str, ...],
+) -> Candidate | None:
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=2):
         if place.relation != "same" and _starts_with_label(place.segment, hit_index):
             if place.relation == "right":
@@ -163,7 +183,7 @@ def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
         end = stop if place.relation == "same" else len(text)
         if place.relation == "same" and end - place.start > 40:
             end = place.start + 40
-        dates = find_dates(text[place.start:end])
+        dates = find_dates(text[place.start : end])
         if not dates:
             continue
         dm: DateMatch = dates[0]
@@ -171,8 +191,16 @@ def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
         if parsed is None:
             continue
         score = PLACE_SCORE[place.relation] * (0.97 if dm.ambiguous else 1.0)
-        return _make(ls, hit, parsed, score, place.segment, place.start + dm.start,
-                     place.start + dm.end, place.relation)
+        return _make(
+            ls,
+            hit,
+            parsed,
+            score,
+            place.segment,
+            place.start + dm.start,
+            place.start + dm.end,
+            place.relation,
+        )
     return None
 
 
@@ -185,8 +213,9 @@ def _valid_reference(token: str) -> bool:
     return not re.fullmatch(r"\d{1,3}(?:[.,]\d{2})", core)
 
 
-def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
-                   hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+def _reference_for(
+    ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
+) -> Candidate | None:
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=1):
         if place.relation != "same" and _starts_with_label(place.segment, hit_index):
             if place.relation == "right":
@@ -194,7 +223,7 @@ def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
-        sub = text[place.start:end]
+        sub = text[place.start : end]
         m_tokens = list(REF_TOKEN_RE.finditer(sub))
         for i, m in enumerate(m_tokens[:3]):
             token = m.group(0).rstrip(".:;,")
@@ -204,8 +233,16 @@ def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
             if _valid_reference(token):
                 s = place.start + m.start()
                 score = PLACE_SCORE[place.relation] * (1.0 if i == 0 else 0.9)
-                return _make(ls, hit, token.lstrip(":"), score, place.segment, s,
-                             s + len(token), place.relation)
+                return _make(
+                    ls,
+                    hit,
+                    token.lstrip(":"),
+                    score,
+                    place.segment,
+                    s,
+                    s + len(token),
+                    place.relation,
+                )
             if i >= 1:
                 break
     return None

@@ -13,10 +13,35 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 _MONTHS: dict[int, tuple[str, ...]] = {
-    1: ("january", "jan", "januar", "janvier", "janv", "januari", "enero", "ene", "gennaio", "genn",
-        "gen", "jänner", "jaenner"),
-    2: ("february", "feb", "februar", "février", "fevrier", "févr", "fevr", "fév", "februari",
-        "febrero", "febbraio", "febr"),
+    1: (
+        "january",
+        "jan",
+        "januar",
+        "janvier",
+        "janv",
+        "januari",
+        "enero",
+        "ene",
+        "gennaio",
+        "genn",
+        "gen",
+        "jänner",
+        "jaenner",
+    ),
+    2: (
+        "february",
+        "feb",
+        "februar",
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+        "fév",
+        "februari",
+        "febrero",
+        "febbraio",
+        "febr",
+    ),
     3: ("march", "mar", "märz", "maerz", "mär", "mars", "maart", "mrt", "marzo"),
     4: ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
     5: ("may", "mai", "mei", "mayo", "maggio", "mag"),
@@ -26,8 +51,18 @@ _MONTHS: dict[int, tuple[str, ...]] = {
     9: ("september", "sep", "sept", "septembre", "septiembre", "setiembre", "settembre", "set"),
     10: ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott"),
     11: ("november", "nov", "novembre", "noviembre"),
-    12: ("december", "dec", "dezember", "dez", "décembre", "decembre", "déc", "diciembre", "dic",
-         "dicembre"),
+    12: (
+        "december",
+        "dec",
+        "dezember",
+        "dez",
+        "décembre",
+        "decembre",
+        "déc",
+        "diciembre",
+        "dic",
+        "dicembre",
+    ),
 }
 MONTH_NUMBER: dict[str, int] = {name: num for num, names in _MONTHS.items() for name in names}
 _MONTH_ALT = "|".join(sorted((re.escape(n) for n in MONTH_NUMBER), key=len, reverse=True))
@@ -37,7 +72,8 @@ NUMERIC_DATE_RE = re.compile(
 )
 ISO_DATE_RE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 TEXT_DMY_RE = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:er|st|nd|rd|th|º|\.)?\s*(?:de\s+)?(?P<mon>" + _MONTH_ALT
+    r"(?<![\w])(?P<d>\d{1,2})(?:er|st|nd|rd|th|º|\.)?\s*(?:de\s+)?(?P<mon>"
+    + _MONTH_ALT
     + r")\.?,?\s*(?:de\s+|del\s+)?(?P<y>(?:19|20)\d{2})(?!\d)",
     re.IGNORECASE,
 )
@@ -49,7 +85,12 @@ TEXT_MDY_RE = re.compile(
 
 # Tesseract/ISO codes to dateparser's language codes.
 DATEPARSER_LANG: dict[str, str] = {
-    "eng": "en", "deu": "de", "fra": "fr", "nld": "nl", "spa": "es", "ita": "it",
+    "eng": "en",
+    "deu": "de",
+    "fra": "fr",
+    "nld": "nl",
+    "spa": "es",
+    "ita": "it",
 }
 
 
@@ -95,8 +136,13 @@ def find_dates(text: str) -> list[DateMatch]:
         year = year + 2000 if year < 100 else year
         found.append(
             DateMatch(
-                m.start(), m.end(), m.group(0), "numeric",
-                a=int(m.group("a")), b=int(m.group("b")), year=year,
+                m.start(),
+                m.end(),
+                m.group(0),
+                "numeric",
+                a=int(m.group("a")),
+                b=int(m.group("b")),
+                year=year,
             )
         )
         taken.append((m.start(), m.end()))
@@ -104,9 +150,7 @@ def find_dates(text: str) -> list[DateMatch]:
     return found
 
 
-def decide_date_order(
-    matches: list[DateMatch], month_first_locale: bool
-) -> tuple[str, str]:
+def decide_date_order(matches: list[DateMatch], month_first_locale: bool) -> tuple[str, str]:
     """Return ("DMY"|"MDY", why): unambiguous numeric dates decide, else the document's locale."""
     dmy = sum(1 for d in matches if d.kind == "numeric" and d.a > 12 >= d.b)
     mdy = sum(1 for d in matches if d.kind == "numeric" and d.b > 12 >= d.a)

@@ -100,10 +100,12 @@ def _parse_cii(root: ET.Element) -> EInvoice:
     inv = EInvoice("cii")
     v = inv.values
     doc = (_path(root, "ExchangedDocument|HeaderExchangedDocument") or [_EMPTY])[0]
-    tx = (_path(root, "SupplyChainTradeTransaction|SpecifiedSupplyChainTradeTransaction")
-          or [root])[0]
-    agreement = (_path(tx, "ApplicableHeaderTradeAgreement|ApplicableSupplyChainTradeAgreement")
-                 or [_EMPTY])[0]
+    tx = (
+        _path(root, "SupplyChainTradeTransaction|SpecifiedSupplyChainTradeTransaction") or [root]
+    )[0]
+    agreement = (
+        _path(tx, "ApplicableHeaderTradeAgreement|ApplicableSupplyChainTradeAgreement") or [_EMPTY]
+    )[0]
     settlement = (
         _path(tx, "ApplicableHeaderTradeSettlement|ApplicableSupplyChainTradeSettlement")
         or [_EMPTY]
@@ -116,8 +118,14 @@ def _parse_cii(root: ET.Element) -> EInvoice:
     v["vendor"] = _first_text(agreement, "SellerTradeParty", "Name")
     currency = (_first_text(settlement, "InvoiceCurrencyCode") or "").lower() or None
     v["currency"] = currency
-    summation = (_path(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation|"
-                       "SpecifiedTradeSettlementMonetarySummation") or [_EMPTY])[0]
+    summation = (
+        _path(
+            settlement,
+            "SpecifiedTradeSettlementHeaderMonetarySummation|"
+            "SpecifiedTradeSettlementMonetarySummation",
+        )
+        or [_EMPTY]
+    )[0]
     grand = _amount(_first_text(summation, "GrandTotalAmount"), currency)
     due = _amount(_first_text(summation, "DuePayableAmount"), currency)
     v["subtotal_amount"] = _amount(_first_text(summation, "TaxBasisTotalAmount"), currency)
@@ -149,12 +157,15 @@ def _parse_cii(root: ET.Element) -> EInvoice:
             break
     items = []
     for line in tx.iter():
-        if _local(line.tag) not in ("IncludedSupplyChainTradeLineItem",
-                                    "SpecifiedSupplyChainTradeLineItem"):
+        if _local(line.tag) not in (
+            "IncludedSupplyChainTradeLineItem",
+            "SpecifiedSupplyChainTradeLineItem",
+        ):
             continue
         desc = _first_text(line, "SpecifiedTradeProduct", "Name")
-        line_settlement = _descendant(line, "SpecifiedTradeSettlementLineMonetarySummation") or \
-            _descendant(line, "SpecifiedTradeSettlementMonetarySummation")
+        line_settlement = _descendant(
+            line, "SpecifiedTradeSettlementLineMonetarySummation"
+        ) or _descendant(line, "SpecifiedTradeSettlementMonetarySummation")
         amount = _amount(_first_text(line_settlement, "LineTotalAmount"), currency)
         if desc is not None and amount is not None:
             items.append({"description": desc, "amount": amount})

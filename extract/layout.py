@@ -81,8 +81,10 @@ class Segment:
     def bbox(self, start: int = 0, end: int | None = None) -> BBox:
         chosen = self.words_in(start, len(self.text) if end is None else end) or self.words
         return (
-            min(w.x0 for w in chosen), min(w.top for w in chosen),
-            max(w.x1 for w in chosen), max(w.bottom for w in chosen),
+            min(w.x0 for w in chosen),
+            min(w.top for w in chosen),
+            max(w.x1 for w in chosen),
+            max(w.bottom for w in chosen),
         )
 
     def conf(self, start: int = 0, end: int | None = None) -> float:
@@ -182,8 +184,7 @@ def value_places(
         if other.top - seg.bottom > 6 * height:
             break
         hits = [
-            s for s in other.segments
-            if s.x0 <= seg.x1 + 2 * height and s.x1 >= seg.x0 - 2 * height
+            s for s in other.segments if s.x0 <= seg.x1 + 2 * height and s.x1 >= seg.x0 - 2 * height
         ]
         if not hits:
             continue

@@ -58,11 +58,9 @@ def parse_number(token: str) -> tuple[Decimal, int] | None:
         # 1.234 / 1,234 is a thousands group; 0,500 and 9,9000 are decimals.
         if len(tail) != 3 or head.replace(" ", "").replace("'", "") == "0":
             decimal_mark = marks[0]
-    int_part, frac = (s.rsplit(decimal_mark, 1) if decimal_mark else (s, ""))
+    int_part, frac = s.rsplit(decimal_mark, 1) if decimal_mark else (s, "")
     groups = re.split(r"[.,' ]", int_part)
-    if len(groups) > 1 and (
-        not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])
-    ):
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
         return None
     if decimal_mark and any(c in ".," for c in frac):
         return None

@@ -15,8 +15,14 @@ from extract.layout import Word
 
 _pdfium_lock = threading.Lock()  # PDFium is not thread-safe
 
-TESS_LANG: dict[str, str] = {"en": "eng", "de": "deu", "fr": "fra", "nl": "nld", "es": "spa",
-                             "it": "ita"}
+TESS_LANG: dict[str, str] = {
+    "en": "eng",
+    "de": "deu",
+    "fr": "fra",
+    "nl": "nld",
+    "es": "spa",
+    "it": "ita",
+}
 
 
 def render_page(data: bytes, page_index: int, dpi: int) -> Any:
@@ -61,8 +67,9 @@ def _osd_rotation(image: Any) -> int:
     import pytesseract
 
     try:
-        osd = pytesseract.image_to_osd(image, config="--psm 0 --dpi 300",
-                                       output_type=pytesseract.Output.DICT)
+        osd = pytesseract.image_to_osd(
+            image, config="--psm 0 --dpi 300", output_type=pytesseract.Output.DICT
+        )
     except pytesseract.TesseractError:
         return 0
     if float(osd.get("orientation_conf", 0.0)) < 1.5:
@@ -75,7 +82,9 @@ def _tesseract_words(image: Any, languages: tuple[str, ...], dpi: int) -> list[d
 
     image.format = "BMP"  # pytesseract would otherwise encode a slow PNG
     data = pytesseract.image_to_data(
-        image, lang="+".join(languages), config=f"--dpi {dpi}",
+        image,
+        lang="+".join(languages),
+        config=f"--dpi {dpi}",
         output_type=pytesseract.Output.DICT,
     )
     words: list[dict[str, Any]] = []
@@ -83,10 +92,16 @@ def _tesseract_words(image: Any, languages: tuple[str, ...], dpi: int) -> list[d
         conf = float(data["conf"][i])
         if not str(text).strip() or conf < 0:
             continue
-        words.append({
-            "text": str(text), "left": int(data["left"][i]), "top": int(data["top"][i]),
-            "width": int(data["width"][i]), "height": int(data["height"][i]), "conf": conf,
-        })
+        words.append(
+            {
+                "text": str(text),
+                "left": int(data["left"][i]),
+                "top": int(data["top"][i]),
+                "width": int(data["width"][i]),
+                "height": int(data["height"][i]),
+                "conf": conf,
+            }
+        )
     return words
 
 
@@ -119,8 +134,13 @@ def ocr_page(
     page_no = page_index + 1
     result = [
         Word(
-            w["text"], w["left"] * scale, w["top"] * scale, (w["left"] + w["width"]) * scale,
-            (w["top"] + w["height"]) * scale, page_no, conf=max(0.0, min(1.0, w["conf"] / 100)),
+            w["text"],
+            w["left"] * scale,
+            w["top"] * scale,
+            (w["left"] + w["width"]) * scale,
+            (w["top"] + w["height"]) * scale,
+            page_no,
+            conf=max(0.0, min(1.0, w["conf"] / 100)),
             source="ocr",
         )
         for w in words

@@ -91,8 +91,14 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
             for i, page in enumerate(pdf.pages[:max_pages], start=1):
                 raw = page.extract_words(keep_blank_chars=False, use_text_flow=False)
                 words = [
-                    Word(str(w["text"]), float(w["x0"]), float(w["top"]), float(w["x1"]),
-                         float(w["bottom"]), i)
+                    Word(
+                        str(w["text"]),
+                        float(w["x0"]),
+                        float(w["top"]),
+                        float(w["x1"]),
+                        float(w["bottom"]),
+                        i,
+                    )
                     for w in raw
                     if str(w["text"]).strip()
                 ]

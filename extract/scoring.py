@@ -34,20 +34,34 @@ def run_checks(fields: Mapping[str, FieldValue]) -> list[Check]:
     grand = gross if gross is not None else total
     if grand is not None and net is not None and tax is not None:
         ok = abs(net + tax - grand) <= 1
-        checks.append(Check("subtotal_plus_tax_equals_total", ok,
-                            f"{net} + {tax} vs {grand} (minor units)"))
+        checks.append(
+            Check("subtotal_plus_tax_equals_total", ok, f"{net} + {tax} vs {grand} (minor units)")
+        )
     if total is not None and gross is not None and total != gross:
         ok = prepaid is not None and abs(gross - prepaid - total) <= 1
-        checks.append(Check("prepayment_explains_amount_due", ok,
-                            f"total {gross} - prepaid {prepaid} vs due {total}"))
+        checks.append(
+            Check(
+                "prepayment_explains_amount_due",
+                ok,
+                f"total {gross} - prepaid {prepaid} vs due {total}",
+            )
+        )
     items = fields.get("line_items")
     if items is not None and isinstance(items.value, list) and items.value and grand is not None:
         line_sum = sum(int(i["amount"]) for i in items.value if isinstance(i, dict))
-        targets = [grand] + ([net] if net is not None else []) + (
-            [grand - tax] if tax is not None else [])
+        targets = (
+            [grand]
+            + ([net] if net is not None else [])
+            + ([grand - tax] if tax is not None else [])
+        )
         ok = any(abs(line_sum - t) <= 1 for t in targets)
-        checks.append(Check("line_items_sum_to_total", ok,
-                            f"sum of {len(items.value)} lines {line_sum} vs {targets}"))
+        checks.append(
+            Check(
+                "line_items_sum_to_total",
+                ok,
+                f"sum of {len(items.value)} lines {line_sum} vs {targets}",
+            )
+        )
     issue, due = fields.get("issue_date"), fields.get("due_date")
     if issue is not None and due is not None:
         ok = str(due.value) >= str(issue.value)
@@ -62,8 +76,12 @@ def run_checks(fields: Mapping[str, FieldValue]) -> list[Check]:
     return checks
 
 
-def score(fields: Mapping[str, FieldValue], checks: list[Check], document_type: str,
-          reference_date: datetime.date) -> tuple[float, list[str]]:
+def score(
+    fields: Mapping[str, FieldValue],
+    checks: list[Check],
+    document_type: str,
+    reference_date: datetime.date,
+) -> tuple[float, list[str]]:
     """Calibrated document confidence and the reasons that lowered it."""
     reasons: list[str] = []
     total = fields.get("total_amount")

@@ -15,6 +15,7 @@ from sqlalchemy import CursorResult, and_, or_, update
 from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
 from models.alias_invoices import AliasInvoice
 from models.alias_invoices import Extraction as ExtractionRow
+from models.blobstore import BlobNotFound
 from models.db import transaction
 from models.ids import new_id
 from models.queue import ROUTE
@@ -36,9 +37,30 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
     except ExtractionFailed as failure:
         fail(services, alias_invoice_id, attempt, failure.code, failure.message)
         return
+    except BlobNotFound:
+        fail(
+            services,
+            alias_invoice_id,
+            attempt,
+            "pdf_missing",
+            "The stored PDF could not be found; restore it, then retry.",
+        )
+        return
     except BaseException:
         release(services, alias_invoice_id, attempt)  # transient: retried with backoff
         raise
+    if result.extracted_data().get("total_amount") is None:
+        # Nothing to bill and nothing a payment could be made of: a permanent outcome.
+        save(services, alias_invoice_id, attempt, result)
+        fail(
+            services,
+            alias_invoice_id,
+            attempt,
+            "no_amount_found",
+            "No amount to pay was found in the PDF. Is it an invoice?",
+            extracted=True,
+        )
+        return
     if save(services, alias_invoice_id, attempt, result):
         services.queue.enqueue(ROUTE, alias_invoice_id)
 
@@ -77,12 +99,15 @@ def claim(services: Services, alias_invoice_id: str) -> tuple[int, str] | None:
         return row.attempts, row.pdf_blob_key
 
 
-def _ours(alias_invoice_id: str, attempt: int) -> Any:
+def _ours(alias_invoice_id: str, attempt: int, *, extracted: bool = False) -> Any:
+    """The row as this attempt left it: a newer claim or a finished route does not match."""
     return and_(
         AliasInvoice.id == alias_invoice_id,
         AliasInvoice.status == "processing",
         AliasInvoice.attempts == attempt,
-        AliasInvoice.extracted_at.is_(None),
+        AliasInvoice.extracted_at.is_not(None)
+        if extracted
+        else AliasInvoice.extracted_at.is_(None),
     )
 
 
@@ -95,12 +120,21 @@ def release(services: Services, alias_invoice_id: str, attempt: int) -> None:
         )
 
 
-def fail(services: Services, alias_invoice_id: str, attempt: int, code: str, message: str) -> None:
+def fail(
+    services: Services,
+    alias_invoice_id: str,
+    attempt: int,
+    code: str,
+    message: str,
+    *,
+    extracted: bool = False,
+) -> None:
     log.info("alias invoice %s failed: %s", alias_invoice_id, code)
+    ours = _ours(alias_invoice_id, attempt, extracted=extracted)
     with transaction(services.sessions) as session:
         session.execute(
             update(AliasInvoice)
-            .where(_ours(alias_invoice_id, attempt))
+            .where(ours)
             .values(
                 status="failed",
                 error_code=code,

@@ -45,17 +45,54 @@ def detect_languages(text: str) -> tuple[str, ...]:
     return tuple(chosen or [ranked[0][0]])
 
 
-_CURRENCY_CODES = ("eur", "usd", "gbp", "chf", "inr", "myr", "jpy", "sek", "nok", "dkk", "pln",
-                   "czk", "huf", "cad", "aud", "sgd", "cny")
+_CURRENCY_CODES = (
+    "eur",
+    "usd",
+    "gbp",
+    "chf",
+    "inr",
+    "myr",
+    "jpy",
+    "sek",
+    "nok",
+    "dkk",
+    "pln",
+    "czk",
+    "huf",
+    "cad",
+    "aud",
+    "sgd",
+    "cny",
+)
 _CURRENCY_RE = re.compile(
-    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>" + "|".join(_CURRENCY_CODES)
+    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>"
+    + "|".join(_CURRENCY_CODES)
     + r")\b|\b(?P<word>euros?|rs\.?|rm|inr|dollars?)(?=[\s\d:.(]|$)",
     re.I,
 )
-_SYMBOL = {"€": "eur", "£": "gbp", "₹": "inr", "¥": "jpy", "$": "usd", "us$": "usd",
-           "ca$": "cad", "c$": "cad", "a$": "aud", "au$": "aud", "s$": "sgd"}
-_WORD = {"euro": "eur", "euros": "eur", "rs": "inr", "rs.": "inr", "rm": "myr", "inr": "inr",
-         "dollar": "usd", "dollars": "usd"}
+_SYMBOL = {
+    "€": "eur",
+    "£": "gbp",
+    "₹": "inr",
+    "¥": "jpy",
+    "$": "usd",
+    "us$": "usd",
+    "ca$": "cad",
+    "c$": "cad",
+    "a$": "aud",
+    "au$": "aud",
+    "s$": "sgd",
+}
+_WORD = {
+    "euro": "eur",
+    "euros": "eur",
+    "rs": "inr",
+    "rs.": "inr",
+    "rm": "myr",
+    "inr": "inr",
+    "dollar": "usd",
+    "dollars": "usd",
+}
 
 
 def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found | None:
@@ -65,8 +102,10 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
     evidence: dict[str, tuple[int, BBox, str]] = {}
     for page in pages:
         for line in page.lines:
-            on_total_line = total is not None and page.number == total.page and any(
-                abs(s.top - total.bbox[1]) < 3 for s in line.segments
+            on_total_line = (
+                total is not None
+                and page.number == total.page
+                and any(abs(s.top - total.bbox[1]) < 3 for s in line.segments)
             )
             for seg in line.segments:
                 for m in _CURRENCY_RE.finditer(seg.text):
@@ -82,8 +121,9 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
                     votes[cur] = votes.get(cur, 0.0) + weight
                     if on_total_line:
                         near_total[cur] = near_total.get(cur, 0.0) + weight
-                    evidence.setdefault(cur, (page.number, seg.bbox(m.start(), m.end()),
-                                              seg.words[0].source))
+                    evidence.setdefault(
+                        cur, (page.number, seg.bbox(m.start(), m.end()), seg.words[0].source)
+                    )
     if not votes:
         return None
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -123,8 +163,9 @@ _UNTIL_RE = re.compile(
 )
 
 
-def payment_terms(pages: list[PageLayout], order: str, languages: tuple[str, ...],
-                  issue: datetime.date | None) -> Found | None:
+def payment_terms(
+    pages: list[PageLayout], order: str, languages: tuple[str, ...], issue: datetime.date | None
+) -> Found | None:
     """A due date stated inside a payment-terms sentence, or issue date + "within N days"."""
     for page in pages:
         for line in page.lines:
@@ -135,9 +176,14 @@ def payment_terms(pages: list[PageLayout], order: str, languages: tuple[str, ...
                     parsed = parse_date(dm, order, languages)
                     if parsed:
                         seg = _segment_at(line.segments, dm.start)
-                        return Found(parsed, 0.8, page.number, seg.bbox() if seg else None,
-                                     line.segments[0].words[0].source,
-                                     ("due_date_from_payment_terms_sentence",))
+                        return Found(
+                            parsed,
+                            0.8,
+                            page.number,
+                            seg.bbox() if seg else None,
+                            line.segments[0].words[0].source,
+                            ("due_date_from_payment_terms_sentence",),
+                        )
     if issue is None:
         return None
     for page in pages:
@@ -146,8 +192,14 @@ def payment_terms(pages: list[PageLayout], order: str, languages: tuple[str, ...
             m = _TERMS_DAYS_RE.search(folded) or _TERMS_DAYS2_RE.search(folded)
             if m and 0 < int(m.group("days")) <= 180:
                 due = issue + datetime.timedelta(days=int(m.group("days")))
-                return Found(due, 0.6, page.number, line.segments[0].bbox(), "computed",
-                             ("due_date_computed_from_terms",))
+                return Found(
+                    due,
+                    0.6,
+                    page.number,
+                    line.segments[0].bbox(),
+                    "computed",
+                    ("due_date_computed_from_terms",),
+                )
     return None
 
 
@@ -160,8 +212,9 @@ def _segment_at(segments: list[Segment], pos: int) -> Segment | None:
     return segments[-1] if segments else None
 
 
-def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order: str,
-                  languages: tuple[str, ...]) -> tuple[Found | None, Found | None]:
+def resolve_dates(
+    cands: list[Candidate], labelled: list[LabelledSegment], order: str, languages: tuple[str, ...]
+) -> tuple[Found | None, Found | None]:
     """Issue date and due date from labelled candidates (fallback: first date on page 1)."""
     issue_c = [c for c in cands if c.label == "issue_date"]
     due_c = [c for c in cands if c.label == "due_date"]
@@ -177,8 +230,14 @@ def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order
             if dates:
                 parsed = parse_date(dates[0], order, languages)
                 if parsed:
-                    issue = Found(parsed, 0.5, 1, ls.segment.bbox(dates[0].start, dates[0].end),
-                                  ls.segment.words[0].source, ("issue_date_unlabelled",))
+                    issue = Found(
+                        parsed,
+                        0.5,
+                        1,
+                        ls.segment.bbox(dates[0].start, dates[0].end),
+                        ls.segment.words[0].source,
+                        ("issue_date_unlabelled",),
+                    )
                     break
     due: Found | None = None
     if due_c:
@@ -203,12 +262,20 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
         for m in _REF_STRUCT_RE.finditer(ls.segment.folded):
             start, end = m.span("ref")
             value = ls.segment.text[start:end].rstrip(".")
-            structural.append(Found(value, 0.85, ls.page.number, ls.segment.bbox(start, end),
-                                    ls.segment.words[0].source))
+            structural.append(
+                Found(
+                    value,
+                    0.85,
+                    ls.page.number,
+                    ls.segment.bbox(start, end),
+                    ls.segment.words[0].source,
+                )
+            )
     if refs:
         best = max(refs, key=lambda c: c.score - 0.05 * c.order[0] - 0.002 * c.order[1])
         agree = sum(1 for c in refs if c.value == best.value) + sum(
-            1 for s in structural if s.value == best.value)
+            1 for s in structural if s.value == best.value
+        )
         conf = min(0.95, 0.6 + 0.3 * best.score + 0.05 * (agree - 1))
         return _from(best, conf)
     if structural:
@@ -222,8 +289,7 @@ def resolve_iban(pages: list[PageLayout]) -> Found | None:
         for line in page.lines:
             for seg in line.segments:
                 for start, end, iban in find_ibans(seg.text):
-                    return Found(iban, 0.95, page.number, seg.bbox(start, end),
-                                 seg.words[0].source)
+                    return Found(iban, 0.95, page.number, seg.bbox(start, end), seg.words[0].source)
     return None
 
 
@@ -232,8 +298,10 @@ _BUYER_RE = re.compile(
     r"kunde|lieferadresse|client|destinataire|facture a|klant|factuuradres|afleveradres|"
     r"cliente|destinatario|fatturare a|leistungsempfanger)\b",
 )
-_SELLER_RE = re.compile(r"\b(verkaufer|seller|supplier|lieferant|vendor|fournisseur|"
-                        r"leverancier|proveedor|fornitore|from)\b")
+_SELLER_RE = re.compile(
+    r"\b(verkaufer|seller|supplier|lieferant|vendor|fournisseur|"
+    r"leverancier|proveedor|fornitore|from)\b"
+)
 
 
 def resolve_vendor(pages: list[PageLayout]) -> Found | None:
@@ -253,22 +321,41 @@ def resolve_vendor(pages: list[PageLayout]) -> Found | None:
                 continue
             if not has_legal_form(text):
                 continue
-            in_buyer = any(x0 <= seg.x0 <= x1 and seg.top <= bottom and seg.top >= bottom - 120
-                           for x0, x1, bottom in buyer_zone)
+            in_buyer = any(
+                x0 <= seg.x0 <= x1 and seg.top <= bottom and seg.top >= bottom - 120
+                for x0, x1, bottom in buyer_zone
+            )
             score = 1.0 - li * 0.01 - (0.5 if in_buyer else 0.0)
-            score += 0.2 if li > 0 and _SELLER_RE.search(
-                " ".join(s.folded for s in first.lines[max(0, li - 2)].segments)) else 0.0
+            score += (
+                0.2
+                if li > 0
+                and _SELLER_RE.search(
+                    " ".join(s.folded for s in first.lines[max(0, li - 2)].segments)
+                )
+                else 0.0
+            )
             if best is None or score > best[0]:
                 best = (score, seg)
     if best is not None:
         seg = best[1]
-        return Found(seg.text.strip(" :,-"), 0.7 if best[0] > 0.5 else 0.45, first.number,
-                     seg.bbox(), seg.words[0].source)
+        return Found(
+            seg.text.strip(" :,-"),
+            0.7 if best[0] > 0.5 else 0.45,
+            first.number,
+            seg.bbox(),
+            seg.words[0].source,
+        )
     for line in first.lines[:5]:
         seg = line.segments[0]
         if re.search(r"[A-Za-z]{3}", seg.text) and not find_doc_words(seg.folded):
-            return Found(seg.text.strip(), 0.35, first.number, seg.bbox(), seg.words[0].source,
-                         ("vendor_guessed_from_letterhead",))
+            return Found(
+                seg.text.strip(),
+                0.35,
+                first.number,
+                seg.bbox(),
+                seg.words[0].source,
+                ("vendor_guessed_from_letterhead",),
+            )
     return None
 
 

@@ -45,8 +45,10 @@ def test_ambiguous_dates_fall_back_to_locale() -> None:
     assert decide_date_order(dates, month_first_locale=False)[0] == "DMY"
 
 
-@given(st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2089, 12, 31)),
-       st.sampled_from([".", "/", "-"]))
+@given(
+    st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2089, 12, 31)),
+    st.sampled_from([".", "/", "-"]),
+)
 def test_numeric_round_trip(day: datetime.date, sep: str) -> None:
     text = f"{day.day:02d}{sep}{day.month:02d}{sep}{day.year}"
     assert _one(f"Datum: {text}", "DMY") == day
