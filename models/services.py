@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
+import models.tables  # noqa: F401  (every mapper registered before the first query)
 from models.blobstore import BlobStore, LocalBlobStore, S3BlobStore
 from models.clock import Clock, system_clock
 from models.db import SessionFactory, make_engine, make_session_factory

@@ -61,3 +61,21 @@ def newsletter_pdf() -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200) -> bytes:
+    """An image-only PDF, as a scanner makes it: the text layer is gone, OCR must read it."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(source)
+    image = document[0].render(scale=dpi / 72, grayscale=True).to_pil()
+    document.close()
+    out = io.BytesIO()
+    image.save(
+        out,
+        format="PDF",
+        resolution=dpi,
+        save_all=True,
+        append_images=[image.copy() for _ in range(pages - 1)],
+    )
+    return out.getvalue()
