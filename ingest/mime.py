@@ -16,7 +16,11 @@ from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
+from ingest.outlook import OLE_MAGIC, TNEF_MAGIC, pdfs_in_msg, pdfs_in_tnef
+
 PDF_TYPES = {"application/pdf", "application/x-pdf", "application/acrobat", "applications/vnd.pdf"}
+MSG_TYPES = {"application/vnd.ms-outlook", "application/x-msg"}
+TNEF_TYPES = {"application/ms-tnef", "application/vnd.ms-tnef"}
 ZIP_TYPES = {"application/zip", "application/x-zip-compressed", "application/x-zip"}
 MAX_ZIP_MEMBER_BYTES = 50 * 1024 * 1024  # a zip bomb stops here, not in our memory
 MAX_DEPTH = 10  # nested forwards deeper than this are not searched further
@@ -75,8 +79,13 @@ def _collect(part: Message, found: list[PdfPart], depth: int) -> None:
         return
     data = _decoded(part)
     filename = _filename(part)
-    if content_type in ZIP_TYPES or filename.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+    lower = filename.lower()
+    if content_type in ZIP_TYPES or lower.endswith(".zip") or data[:4] == b"PK\x03\x04":
         found.extend(_pdfs_in_zip(data))
+    elif content_type in MSG_TYPES or lower.endswith(".msg") or data[:8] == OLE_MAGIC:
+        found.extend(PdfPart(_clean_name(n), d) for n, d in pdfs_in_msg(data))
+    elif content_type in TNEF_TYPES or lower == "winmail.dat" or data[:4] == TNEF_MAGIC:
+        found.extend(PdfPart(_clean_name(n), d) for n, d in pdfs_in_tnef(data))
     elif _is_pdf(content_type, filename, data):
         found.append(PdfPart(_clean_name(filename), data))
 

@@ -6,10 +6,11 @@ import hashlib
 import hmac
 import os
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
+
+from models.clock import Clock, system_clock
 
 
 class BlobStoreError(Exception):
@@ -37,10 +38,13 @@ def sign_blob_url(secret: str, key: str, expires: int) -> str:
 class LocalBlobStore:
     """Files under a directory; URLs are HMAC-signed and served by the API (`/files/...`)."""
 
-    def __init__(self, root: Path, public_url: str, secret: str) -> None:
+    def __init__(
+        self, root: Path, public_url: str, secret: str, clock: Clock = system_clock
+    ) -> None:
         self.root = root
         self.public_url = public_url
         self.secret = secret
+        self.clock = clock
 
     def _path(self, key: str) -> Path:
         path = (self.root / key).resolve()
@@ -71,7 +75,7 @@ class LocalBlobStore:
             raise BlobStoreError(f"cannot read {key}: {exc.strerror}") from exc
 
     def signed_url(self, key: str, expires_in: int, filename: str | None = None) -> str:
-        expires = int(time.time()) + expires_in
+        expires = self.clock() + expires_in
         query = {"expires": str(expires), "signature": sign_blob_url(self.secret, key, expires)}
         return f"{self.public_url}/files/{quote(key)}?{urlencode(query)}"
 

@@ -24,12 +24,12 @@ class Services:
     clock: Clock
 
 
-def make_blob_store(settings: Settings) -> BlobStore:
+def make_blob_store(settings: Settings, clock: Clock = system_clock) -> BlobStore:
     if settings.s3_bucket:
         store = S3BlobStore(settings.s3_endpoint_url, settings.s3_bucket)
         store.ensure_bucket()
         return store
-    return LocalBlobStore(settings.data_dir / "blobs", settings.public_url, settings.secret)
+    return LocalBlobStore(settings.data_dir / "blobs", settings.public_url, settings.secret, clock)
 
 
 def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
@@ -38,7 +38,7 @@ def build_services(settings: Settings, clock: Clock = system_clock) -> Services:
         settings=settings,
         engine=engine,
         sessions=make_session_factory(engine),
-        blobs=make_blob_store(settings),
+        blobs=make_blob_store(settings, clock),
         queue=Queue(make_broker(settings.redis_url)),
         clock=clock,
     )

@@ -1,0 +1,105 @@
+"""Faults on the real stack: a worker killed mid-job, a PDF gone missing from storage."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from models.alias_invoices import AliasInvoice
+from models.invoices import Invoice
+from tests.e2e.stack import Stack, wait_for
+from tests.e2e.test_journeys import alias_invoices, mail_pdf, new_tenant, settled
+from tests.pdfs import invoice_pdf, scanned_pdf
+
+pytestmark = pytest.mark.e2e
+
+
+def status_of(stack: Stack, alias_invoice_id: str) -> str:
+    engine = create_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            stmt = select(AliasInvoice.status).where(AliasInvoice.id == alias_invoice_id)
+            return str(conn.execute(stmt).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def attempts_of(stack: Stack, alias_invoice_id: str) -> int:
+    engine = create_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            stmt = select(AliasInvoice.attempts).where(AliasInvoice.id == alias_invoice_id)
+            return int(conn.execute(stmt).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def invoices_for(stack: Stack, alias_invoice_id: str) -> int:
+    engine = create_engine(stack.env["DATABASE_URL"])
+    try:
+        with engine.connect() as conn:
+            stmt = (
+                select(func.count())
+                .select_from(Invoice)
+                .where(Invoice.alias_invoice_id == alias_invoice_id)
+            )
+            return int(conn.execute(stmt).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_worker_killed_mid_job_still_finishes_exactly_once(real_stack: Stack) -> None:
+    stack = real_stack
+    alias = new_tenant(stack)
+    # A three-page scan keeps the worker busy in OCR long enough to kill it there.
+    mail_pdf(stack, alias, scanned_pdf(invoice_pdf(), pages=3))
+    (ainv,) = alias_invoices(stack, alias)
+    wait_for(
+        lambda: status_of(stack, ainv["id"]) == "processing", 60, "the worker to start", stack.logs
+    )
+    stack.kill("worker")
+    assert status_of(stack, ainv["id"]) == "processing"
+    stack.start("worker", "worker")  # a new worker (its sweeper reclaims after the lease)
+    done = settled(stack, alias, timeout=180)
+    assert done["status"] == "processed", done
+    assert done["extracted_data"]["total_amount"] == 125000
+    assert invoices_for(stack, ainv["id"]) == 1
+    assert attempts_of(stack, ainv["id"]) >= 2  # the killed attempt really was taken over
+
+
+def test_pdf_lost_from_storage_fails_then_retry_after_restore_processes(
+    real_stack: Stack,
+) -> None:
+    stack = real_stack
+    alias = new_tenant(stack)
+    stack.kill("worker")  # mail arrives while no worker runs
+    pdf = invoice_pdf(reference="INV-RESTORE-1")
+    mail_pdf(stack, alias, pdf)
+    (ainv,) = alias_invoices(stack, alias)
+    engine = create_engine(stack.env["DATABASE_URL"])
+    with engine.connect() as conn:
+        key = conn.execute(
+            text("SELECT pdf_blob_key FROM alias_invoices WHERE id = :id"), {"id": ainv["id"]}
+        ).scalar_one()
+    engine.dispose()
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=stack.env["S3_ENDPOINT_URL"],
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    s3.delete_object(Bucket=stack.env["S3_BUCKET"], Key=key)
+    stack.start("worker", "worker")
+    failed = settled(stack, alias)
+    assert failed["status"] == "failed" and failed["error"]["code"] == "pdf_missing"
+    s3.put_object(Bucket=stack.env["S3_BUCKET"], Key=key, Body=pdf)
+    with stack.client() as api:
+        r = api.post(
+            f"/v1/alias_invoices/{ainv['id']}/retry", headers={"Idempotency-Key": "retry-restore-1"}
+        )
+        assert r.status_code == 200, r.text
+    done = settled(stack, alias)
+    assert done["status"] == "processed" and done["error"] is None
+    assert done["extracted_data"]["reference"] == "INV-RESTORE-1"
