@@ -205,6 +205,7 @@ def _serve(_args: argparse.Namespace) -> int:
 
     upgrade(load_settings().database_url)
     services = _services()
+    _first_run_key(services)
     runtime = start_worker(services)
     controller = start_smtp(services)
     settings = services.settings
@@ -222,6 +223,26 @@ def _serve(_args: argparse.Namespace) -> int:
         controller.stop()
         runtime.stop()
     return 0
+
+
+def _first_run_key(services: Services) -> None:
+    """A fresh installation has no key; make a test key so the API can be tried at once."""
+    from sqlalchemy import func, select
+
+    from models.accounts import ApiKey
+    from models.db import transaction
+    from models.keys import create_account, create_key
+
+    with transaction(services.sessions) as session:
+        if session.scalar(select(func.count()).select_from(ApiKey)):
+            return
+        account = create_account(session, "CasaPay account", services.clock())
+        secret = create_key(session, account.id, livemode=False, now=services.clock())
+    print(
+        f"\nFirst run: your test secret key is {secret}\n(shown once; more with "
+        "`casapay keys create`)\n",
+        flush=True,
+    )
 
 
 def _wait_for_signal() -> None:

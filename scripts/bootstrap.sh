@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install what a fresh Debian machine lacks, then the project into .venv. Safe to run again:
+# each step is skipped when its result is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v tesseract >/dev/null || need_apt+=(tesseract-ocr)
+for lang in eng deu fra nld spa ita; do
+  [ -e "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] \
+    || [ -e "/usr/share/tesseract-ocr/4.00/tessdata/$lang.traineddata" ] \
+    || need_apt+=("tesseract-ocr-$lang")
+done
+command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+if [ "${CASAPAY_BROWSER_TESTS:-1}" = "1" ]; then
+  command -v chromium >/dev/null || need_apt+=(chromium)
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    "${need_apt[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
+if [ ! -e "$stamp" ]; then
+  echo "bootstrap: installing Python packages"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[dev]"
+  rm -f .venv/.installed-*
+  touch "$stamp"
+fi
