@@ -19,7 +19,9 @@ from extract.numbers import find_amounts
 AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid")
 DATE_LABELS = ("due_date", "issue_date", "other_date")
 PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
-CURRENCY_NEAR_RE = re.compile(r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|euro?s?)\b)", re.I)
+CURRENCY_NEAR_RE = re.compile(
+    r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|rs|euro?s?)\b)", re.I
+)
 _FILLER = frozenset(("no", "nr", "n", "number", "nummer", "numero", "num", "nº", "n°", "de", "du"))
 REF_TOKEN_RE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9\-_/.#]*")
 
@@ -37,6 +39,7 @@ class Candidate:
     label_text: str
     order: tuple[int, int, float]  # page, line, x: reading order
     relation: str
+    context: str = ""  # the label's phrase, folded (lets resolvers see "Rechnung ... vom")
 
 
 @dataclass
@@ -57,6 +60,18 @@ def label_index(pages: list[PageLayout]) -> list[LabelledSegment]:
             for seg in line.segments:
                 hits = find_labels(seg.folded)
                 out.append(LabelledSegment(page, li, seg, hits))
+    return out
+
+
+def loose_money(labelled: list[LabelledSegment]) -> list[Candidate]:
+    """Every money amount on the pages, label or not (used to explain differences)."""
+    out: list[Candidate] = []
+    for ls in labelled:
+        seg = ls.segment
+        for s, e, value in _money_in(seg.text):
+            out.append(Candidate("any", value, 0.5, seg.page, seg.bbox(s, e),
+                                 seg.words[0].source, "", (seg.page, seg.line_no, seg.x0),
+                                 "none"))
     return out
 
 
@@ -96,13 +111,15 @@ def _make(ls: LabelledSegment, hit: LabelHit, value: object, score: float, seg: 
     return Candidate(
         label=hit.label, value=value, score=score, page=seg.page, bbox=seg.bbox(start, end),
         source=source, label_text=ls.segment.text[hit.start:hit.end],
-        order=(seg.page, seg.line_no, seg.x0), relation=relation,
+        order=(seg.page, seg.line_no, seg.x0), relation=relation, context=ls.segment.folded,
     )
 
 
 def _money_in(text: str) -> list[tuple[int, int, Decimal]]:
     """Money-looking amounts: two decimals, or an integer right beside a currency sign."""
     found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 2]
+    if not found:  # some generators drop a trailing zero ("21,3")
+        found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 1]
     if not found and CURRENCY_NEAR_RE.search(text):
         found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 0]
     return found
@@ -113,12 +130,14 @@ def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
     """Rightmost money amount on the label's line; else the nearest one below, in its column."""
     best: tuple[Segment, int, int, Decimal, str] | None = None
     below_places = []
+    blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end):
         if place.relation == "below":
             below_places.append(place)
             continue
-        if place.relation == "right" and _starts_with_label(place.segment, hit_index):
-            break
+        if blocked or (place.relation == "right" and _starts_with_label(place.segment, hit_index)):
+            blocked = True
+            continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
         money = _money_in(text[place.start:end])
@@ -154,10 +173,14 @@ def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
 def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
               hit_index: dict[int, list[LabelHit]], order: str,
               languages: tuple[str, ...]) -> Candidate | None:
+    blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=2):
-        if place.relation != "same" and _starts_with_label(place.segment, hit_index):
-            if place.relation == "right":
-                break
+        if place.relation == "right" and (
+            blocked or _starts_with_label(place.segment, hit_index)
+        ):
+            blocked = True
+            continue
+        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
@@ -187,10 +210,14 @@ def _valid_reference(token: str) -> bool:
 
 def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
                    hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+    blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=1):
-        if place.relation != "same" and _starts_with_label(place.segment, hit_index):
-            if place.relation == "right":
-                break
+        if place.relation == "right" and (
+            blocked or _starts_with_label(place.segment, hit_index)
+        ):
+            blocked = True
+            continue
+        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)

@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from extract.amounts import AmountResult, Pick, resolve_amounts
-from extract.candidates import Candidate, collect, label_index
+from extract.candidates import Candidate, collect, label_index, loose_money
 from extract.config import ExtractConfig
 from extract.dates import decide_date_order, find_dates
 from extract.einvoice import EInvoice, parse_einvoice
@@ -59,6 +59,8 @@ def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
         reasons.append(f"embedded_{einv.syntax}_xml")
         if doc_type == "invoice":
             reasons = [r for r in reasons if not r.startswith(("document_", "no_invoice"))]
+    if doc_type == "credit_note" and einv is None:
+        fields = _credit_as_positive(fields)
     if "total_amount" not in fields and not any(_has_money(p) for p in pages):
         raise ExtractionFailed("no_amount_found", "no amount could be found in the document")
     fields["document_type"] = FieldValue(
@@ -78,6 +80,17 @@ def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
         ocr_pages=sum(1 for p in pages if p.source == "ocr"),
         languages=languages,
     )
+
+
+def _credit_as_positive(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """Credit notes print minus signs; like CII/UBL we state their amounts as positive."""
+    out = dict(fields)
+    for name in ("total_amount", "gross_amount", "subtotal_amount", "tax_amount"):
+        fv = out.get(name)
+        if fv is not None and isinstance(fv.value, int) and fv.value < 0:
+            out[name] = FieldValue(-fv.value, fv.confidence, fv.source, fv.page, fv.bbox,
+                                   (*fv.reasons, "credit_note_amount_stated_positive"))
+    return out
 
 
 def _layouts(data: bytes, config: ExtractConfig, skip_ocr: bool) -> tuple[
@@ -120,7 +133,7 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
     month_first = languages[0] == "eng" and ("$" in full and "€" not in full)
     order, order_reason = decide_date_order(all_dates, month_first)
     cands = collect(labelled, order, languages)
-    amounts = resolve_amounts(cands)
+    amounts = resolve_amounts(cands, loose_money(labelled))
     issue, due = resolve_dates(cands, labelled, order, languages)
     if order_reason == "date_order_from_locale" and any(d.ambiguous for d in all_dates):
         other = "MDY" if order == "DMY" else "DMY"
@@ -160,6 +173,8 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
     if items is not None:
         fields["line_items"] = items
     doc_type, type_reasons, _paid = classify(pages)
+    if amounts.paid_in_full and doc_type == "invoice":
+        doc_type, type_reasons = "receipt", ("document_already_paid",)
     if pages and all(p.source == "ocr" for p in pages if p.lines):
         for name, fv in list(fields.items()):
             if fv.source == "text":

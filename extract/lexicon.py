@@ -22,6 +22,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "importe a pagar", "total a pagar", "a pagar", "saldo pendiente", "importe pendiente",
         "totale da pagare", "da pagare", "netto a pagare", "importo da pagare", "saldo dovuto",
         "totale dovuto", "importo dovuto",
+        "residual", "remaining", "outstanding", "outstanding amount", "amount outstanding",
+        "balance to pay", "reste du", "restant du", "montant restant", "saldo a pagar", "saldo",
+        "resterend bedrag", "importo residuo", "residuo",
     ),
     # Grand total including tax.
     "total": (
@@ -57,6 +60,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "netto bedrag", "totaal exclusief btw", "grondslag",
         "base imponible", "subtotal sin iva", "total sin iva", "importe neto", "base",
         "imponibile", "totale imponibile", "subtotale", "totale netto", "imponibile totale",
+        "total net ht", "montant total ht",
     ),
     "tax": (
         "vat", "tax", "sales tax", "vat amount", "total vat", "tax amount", "total tax", "gst",
@@ -69,6 +73,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "btw", "btw bedrag", "totaal btw", "btw-bedrag",
         "iva", "cuota iva", "importe iva", "total iva", "impuestos",
         "imposta", "totale iva", "importo iva", "iva totale",
+        "ust. gesamt", "ust gesamt", "mwst. gesamt", "mwst gesamt", "steuer gesamt",
+        "gesamt ust", "gesamt mwst", "summe steuer", "zuzuglich mwst.", "zuzuglich ust.",
+        "zzgl. mwst.", "zuzuglich",
     ),
     "prepaid": (
         "prepayment", "prepaid", "prepaid amount", "deposit", "deposit paid", "already paid",
@@ -84,6 +91,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "aanbetaling", "reeds betaald", "voorschot", "betaald", "vooruitbetaald",
         "anticipo", "ya pagado", "pagado", "importe pagado", "entrega a cuenta",
         "acconto", "gia pagato", "pagato", "anticipo versato",
+        "montant deja verse", "deja verse", "acompte recu", "acomptes recus",
+        "payment received by", "already received", "anzahlung erhalten", "erhaltene zahlungen",
     ),
     "due_date": (
         "due date", "payment due", "date due", "payment due date", "due", "due on", "pay by",
@@ -111,6 +120,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "factuurdatum", "factuur datum", "datum factuur", "datum van uitgifte",
         "fecha", "fecha de factura", "fecha factura", "fecha de emision", "fecha emision",
         "data", "data fattura", "data documento", "data di emissione", "data emissione",
+        "von", "rechnung vom", "invoice dated",
     ),
     # Dates that must not be taken for issue or due dates.
     "other_date": (
@@ -122,6 +132,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "leverdatum", "orderdatum", "besteldatum", "leveringsdatum", "periode",
         "fecha de entrega", "fecha de pedido", "periodo", "data di consegna", "data ordine",
         "data consegna", "stylesheet-version",
+        "date de facture associee", "date de debut de prestation", "date de fin de prestation",
+        "date de debut", "date de fin", "start date", "end date", "leistungsbeginn",
+        "leistungsende", "check in", "check out", "date of birth", "geburtsdatum",
     ),
     "reference": (
         "invoice number", "invoice no", "invoice no.", "invoice #", "invoice nr", "invoice n°",
@@ -132,7 +145,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "gutschriftsnummer", "gutschrift nr.", "gutschrift-nr.", "rechnung no.",
         "numero de facture", "n° de facture", "no de facture", "facture n°", "facture no",
         "facture n", "facture n°:", "n° facture", "facture numero", "avoir n°", "numero d'avoir",
-        "factuurnummer", "factuurnr", "factuurnr.", "factuur nr", "factuur nr.", "factuur",
+        "factuurnummer", "factuurnr", "factuurnr.", "factuur nr", "factuur nr.", "factuur", "n°",
+        "nº",
         "numero de factura", "n° de factura", "no de factura", "factura n°", "factura no",
         "factura nº", "nº factura", "num. factura", "factura numero",
         "numero fattura", "n. fattura", "fattura n.", "fattura n°", "fattura nr", "fattura numero",
@@ -151,6 +165,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "numero de cliente", "numero de pedido", "nif", "cif", "partita iva", "codice fiscale",
         "numero cliente", "numero ordine", "account", "telefon", "tel", "fax", "iban", "bic",
         "nummer", "globale nummer", "gln",
+        "n° de facture associee", "facture associee", "booking id",
     ),
     "payment_terms": (
         "payment terms", "terms", "zahlungsbedingungen", "zahlungsbedingung",
@@ -166,11 +181,11 @@ DOC_WORDS: dict[str, tuple[str, ...]] = {
         "invoice", "tax invoice", "rechnung", "handelsrechnung", "facture", "factuur", "factura",
         "fattura", "teilrechnung", "schlussrechnung", "abschlagsrechnung", "bill",
         "betriebskostenabrechnung", "nebenkostenabrechnung", "abrechnung",
+        "rechnungskorrektur", "korrekturrechnung", "stornorechnung",
     ),
     "credit_note": (
         "credit note", "credit memo", "gutschrift", "avoir", "facture d'avoir", "creditnota",
         "credit nota", "nota de credito", "factura rectificativa", "nota di credito",
-        "rechnungskorrektur", "stornorechnung", "storno",
     ),
     "receipt": (
         "receipt", "cash receipt", "sales receipt", "quittung", "kassenbon", "kassenbeleg",
