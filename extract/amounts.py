@@ -68,6 +68,7 @@ class AmountResult:
     prepaid: Pick | None
     consistent_net_tax: bool
     due_explained: bool | None
+    paid_in_full: bool = False
 
 
 def _eq(a: Decimal, b: Decimal) -> bool:
@@ -92,7 +93,7 @@ def _best_per_value(cands: Iterable[Candidate]) -> dict[Decimal, tuple[float, Ca
     return {v: (min(1.0, w + 0.05 * (counts[v] - 1)), c) for v, (w, c) in table.items()}
 
 
-def resolve_amounts(cands: list[Candidate]) -> AmountResult:
+def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> AmountResult:
     """Pick total (amount payable now), gross, subtotal, tax and prepaid amounts."""
     by = {
         k: _best_per_value(c for c in cands if c.label == k)
@@ -143,6 +144,10 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
     prepaid: Pick | None = None
     due: Pick | None = None
     explained: bool | None = None
+    paid_in_full = False
+    if gross is not None and gross.value > 0 and due_tab and all(v == 0 for v in due_tab):
+        # "Balance: 0.00" under a positive total: the document is already paid.
+        due_tab, paid_in_full = {}, True
     if due_tab:
 
         def due_rank(kv: tuple[Decimal, tuple[float, Candidate]]) -> float:
@@ -164,9 +169,17 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
                 reasons += ("amount_due_after_prepayment",)
                 conf = min(0.99, conf + 0.1)
             else:
-                explained = False
-                reasons += ("amount_due_differs_from_total_unexplained",)
-                conf -= 0.15
+                diff = gross.value - value
+                printed = [c for c in loose if isinstance(c.value, Decimal) and _eq(c.value, diff)]
+                if printed:
+                    # The difference is printed (a payments table without a label we know).
+                    explained = True
+                    prepaid = Pick(diff, printed[0], 0.7, ("prepayment_matched_by_amount",))
+                    reasons += ("amount_due_after_prepayment",)
+                else:
+                    explained = False
+                    reasons += ("amount_due_differs_from_total_unexplained",)
+                    conf -= 0.15
         elif gross is not None:
             explained = True
             conf = min(0.99, conf + max(0.0, gross.confidence - 0.6))
@@ -215,4 +228,7 @@ def resolve_amounts(cands: list[Candidate]) -> AmountResult:
     if subtotal is None and net_tab and gross is None:
         n, (w, c) = max(net_tab.items(), key=lambda kv: kv[1][0])
         subtotal = Pick(n, c, 0.5, ())
-    return AmountResult(total, gross, subtotal, tax, prepaid, consistent, explained)
+    if paid_in_full and total is not None:
+        total = Pick(total.value, total.candidate, total.confidence,
+                     (*total.reasons, "amount_due_zero_document_already_paid"))
+    return AmountResult(total, gross, subtotal, tax, prepaid, consistent, explained, paid_in_full)

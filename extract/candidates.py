@@ -19,7 +19,9 @@ from extract.numbers import find_amounts
 AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid")
 DATE_LABELS = ("due_date", "issue_date", "other_date")
 PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
-CURRENCY_NEAR_RE = re.compile(r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|euro?s?)\b)", re.I)
+CURRENCY_NEAR_RE = re.compile(
+    r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|rs|euro?s?)\b)", re.I
+)
 _FILLER = frozenset(("no", "nr", "n", "number", "nummer", "numero", "num", "nº", "n°", "de", "du"))
 REF_TOKEN_RE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9\-_/.#]*")
 
@@ -37,6 +39,7 @@ class Candidate:
     label_text: str
     order: tuple[int, int, float]  # page, line, x: reading order
     relation: str
+    context: str = ""  # the label's phrase, folded (lets resolvers see "Rechnung ... vom")
 
 
 @dataclass
@@ -57,6 +60,18 @@ def label_index(pages: list[PageLayout]) -> list[LabelledSegment]:
             for seg in line.segments:
                 hits = find_labels(seg.folded)
                 out.append(LabelledSegment(page, li, seg, hits))
+    return out
+
+
+def loose_money(labelled: list[LabelledSegment]) -> list[Candidate]:
+    """Every money amount on the pages, label or not (used to explain differences)."""
+    out: list[Candidate] = []
+    for ls in labelled:
+        seg = ls.segment
+        for s, e, value in _money_in(seg.text):
+            out.append(Candidate("any", value, 0.5, seg.page, seg.bbox(s, e),
+                                 seg.words[0].source, "", (seg.page, seg.line_no, seg.x0),
+                                 "none"))
     return out
 
 
@@ -87,56 +102,45 @@ def collect(
     return found
 
 
-def _make(
-    ls: LabelledSegment,
-    hit: LabelHit,
-    value: object,
-    score: float,
-    seg: Segment,
-    start: int,
-    end: int,
-    relation: str,
-) -> Candidate:
+def _make(ls: LabelledSegment, hit: LabelHit, value: object, score: float, seg: Segment,
+          start: int, end: int, relation: str) -> Candidate:
     conf = seg.conf(start, end)
     source = seg.words[0].source
     if source == "ocr":
         score *= 0.6 + 0.4 * conf
     return Candidate(
-        label=hit.label,
-        value=value,
-        score=score,
-        page=seg.page,
-        bbox=seg.bbox(start, end),
-        source=source,
-        label_text=ls.segment.text[hit.start : hit.end],
-        order=(seg.page, seg.line_no, seg.x0),
-        relation=relation,
+        label=hit.label, value=value, score=score, page=seg.page, bbox=seg.bbox(start, end),
+        source=source, label_text=ls.segment.text[hit.start:hit.end],
+        order=(seg.page, seg.line_no, seg.x0), relation=relation, context=ls.segment.folded,
     )
 
 
 def _money_in(text: str) -> list[tuple[int, int, Decimal]]:
     """Money-looking amounts: two decimals, or an integer right beside a currency sign."""
     found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 2]
+    if not found:  # some generators drop a trailing zero ("21,3")
+        found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 1]
     if not found and CURRENCY_NEAR_RE.search(text):
         found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 0]
     return found
 
 
-def _amount_for(
-    ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
-) -> Candidate | None:
+def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
+                hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
     """Rightmost money amount on the label's line; else the nearest one below, in its column."""
     best: tuple[Segment, int, int, Decimal, str] | None = None
     below_places = []
+    blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end):
         if place.relation == "below":
             below_places.append(place)
             continue
-        if place.relation == "right" and _starts_with_label(place.segment, hit_index):
-            break
+        if blocked or (place.relation == "right" and _starts_with_label(place.segment, hit_index)):
+            blocked = True
+            continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
-        money = _money_in(text[place.start : end])
+        money = _money_in(text[place.start:end])
         if money:
             s, e, value = money[-1]
             best = (place.segment, place.start + s, place.start + e, value, place.relation)
@@ -166,24 +170,23 @@ def _amount_for(
     return _make(ls, hit, value, PLACE_SCORE[relation], seg, s, e, relation)
 
 
-def _date_for(
-    ls: LabelledSegment,
-    hit: LabelHit,
-    stop: int,
-    hit_index: dict[int, list[LabelHit]],
-    order: str,
-    languages: tuple[str, ...],
-) -> Candidate | None:
+def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
+              hit_index: dict[int, list[LabelHit]], order: str,
+              languages: tuple[str, ...]) -> Candidate | None:
+    blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=2):
-        if place.relation != "same" and _starts_with_label(place.segment, hit_index):
-            if place.relation == "right":
-                break
+        if place.relation == "right" and (
+            blocked or _starts_with_label(place.segment, hit_index)
+        ):
+            blocked = True
+            continue
+        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
         if place.relation == "same" and end - place.start > 40:
             end = place.start + 40
-        dates = find_dates(text[place.start : end])
+        dates = find_dates(text[place.start:end])
         if not dates:
             continue
         dm: DateMatch = dates[0]
@@ -191,16 +194,8 @@ def _date_for(
         if parsed is None:
             continue
         score = PLACE_SCORE[place.relation] * (0.97 if dm.ambiguous else 1.0)
-        return _make(
-            ls,
-            hit,
-            parsed,
-            score,
-            place.segment,
-            place.start + dm.start,
-            place.start + dm.end,
-            place.relation,
-        )
+        return _make(ls, hit, parsed, score, place.segment, place.start + dm.start,
+                     place.start + dm.end, place.relation)
     return None
 
 
@@ -213,17 +208,20 @@ def _valid_reference(token: str) -> bool:
     return not re.fullmatch(r"\d{1,3}(?:[.,]\d{2})", core)
 
 
-def _reference_for(
-    ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
-) -> Candidate | None:
+def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
+                   hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+    blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=1):
-        if place.relation != "same" and _starts_with_label(place.segment, hit_index):
-            if place.relation == "right":
-                break
+        if place.relation == "right" and (
+            blocked or _starts_with_label(place.segment, hit_index)
+        ):
+            blocked = True
+            continue
+        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
-        sub = text[place.start : end]
+        sub = text[place.start:end]
         m_tokens = list(REF_TOKEN_RE.finditer(sub))
         for i, m in enumerate(m_tokens[:3]):
             token = m.group(0).rstrip(".:;,")
@@ -233,16 +231,8 @@ def _reference_for(
             if _valid_reference(token):
                 s = place.start + m.start()
                 score = PLACE_SCORE[place.relation] * (1.0 if i == 0 else 0.9)
-                return _make(
-                    ls,
-                    hit,
-                    token.lstrip(":"),
-                    score,
-                    place.segment,
-                    s,
-                    s + len(token),
-                    place.relation,
-                )
+                return _make(ls, hit, token.lstrip(":"), score, place.segment, s,
+                             s + len(token), place.relation)
             if i >= 1:
                 break
     return None

@@ -68,7 +68,7 @@ MONTH_NUMBER: dict[str, int] = {name: num for num, names in _MONTHS.items() for 
 _MONTH_ALT = "|".join(sorted((re.escape(n) for n in MONTH_NUMBER), key=len, reverse=True))
 
 NUMERIC_DATE_RE = re.compile(
-    r"(?<![\d.,/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d,]|\.\d)"
+    r"(?<![\d.,/-])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?!\d|[.,]\d)"
 )
 ISO_DATE_RE = re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 TEXT_DMY_RE = re.compile(

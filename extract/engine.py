@@ -10,7 +10,7 @@ import datetime
 from decimal import Decimal
 
 from extract.amounts import AmountResult, Pick, resolve_amounts
-from extract.candidates import Candidate, collect, label_index
+from extract.candidates import Candidate, collect, label_index, loose_money
 from extract.config import ExtractConfig
 from extract.dates import decide_date_order, find_dates
 from extract.einvoice import EInvoice, parse_einvoice
@@ -59,16 +59,13 @@ def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
         reasons.append(f"embedded_{einv.syntax}_xml")
         if doc_type == "invoice":
             reasons = [r for r in reasons if not r.startswith(("document_", "no_invoice"))]
+    if doc_type == "credit_note" and einv is None:
+        fields = _credit_as_positive(fields)
     if "total_amount" not in fields and not any(_has_money(p) for p in pages):
         raise ExtractionFailed("no_amount_found", "no amount could be found in the document")
     fields["document_type"] = FieldValue(
-        doc_type,
-        0.9 if einv is not None else 0.75,
-        "xml" if einv is not None else "text",
-        None,
-        None,
-        tuple(type_reasons),
-    )
+        doc_type, 0.9 if einv is not None else 0.75, "xml" if einv is not None else "text",
+        None, None, tuple(type_reasons))
     checks = run_checks(fields)
     value, score_reasons = score(fields, checks, doc_type, config.reference_date)
     public = {k: v for k, v in fields.items()}
@@ -85,9 +82,19 @@ def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
     )
 
 
-def _layouts(
-    data: bytes, config: ExtractConfig, skip_ocr: bool
-) -> tuple[list[PageLayout], list[str]]:
+def _credit_as_positive(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """Credit notes print minus signs; like CII/UBL we state their amounts as positive."""
+    out = dict(fields)
+    for name in ("total_amount", "gross_amount", "subtotal_amount", "tax_amount"):
+        fv = out.get(name)
+        if fv is not None and isinstance(fv.value, int) and fv.value < 0:
+            out[name] = FieldValue(-fv.value, fv.confidence, fv.source, fv.page, fv.bbox,
+                                   (*fv.reasons, "credit_note_amount_stated_positive"))
+    return out
+
+
+def _layouts(data: bytes, config: ExtractConfig, skip_ocr: bool) -> tuple[
+        list[PageLayout], list[str]]:
     notes: list[str] = []
     layouts: list[PageLayout] = []
     offset = 0
@@ -116,9 +123,8 @@ def _tess_to_iso(lang: str) -> str:
     return lang
 
 
-def _from_text(
-    pages: list[PageLayout], config: ExtractConfig
-) -> tuple[dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...]]:
+def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
+        dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...]]:
     full = "\n".join(line.text for p in pages for line in p.lines)
     detected = tuple(lang for lang in detect_languages(full) if lang in config.languages)
     languages = detected or config.languages[:1]
@@ -127,7 +133,7 @@ def _from_text(
     month_first = languages[0] == "eng" and ("$" in full and "€" not in full)
     order, order_reason = decide_date_order(all_dates, month_first)
     cands = collect(labelled, order, languages)
-    amounts = resolve_amounts(cands)
+    amounts = resolve_amounts(cands, loose_money(labelled))
     issue, due = resolve_dates(cands, labelled, order, languages)
     if order_reason == "date_order_from_locale" and any(d.ambiguous for d in all_dates):
         other = "MDY" if order == "DMY" else "DMY"
@@ -143,9 +149,8 @@ def _from_text(
         due = payment_terms(pages, order, languages, date_value(issue))
     fields: dict[str, FieldValue] = {}
     total_cand = amounts.total.candidate if amounts.total else None
-    currency = detect_currency(
-        pages, total_cand or (amounts.gross.candidate if amounts.gross else None)
-    )
+    currency = detect_currency(pages, total_cand or (amounts.gross.candidate
+                                                      if amounts.gross else None))
     cur = str(currency.value) if currency else None
     _amount_fields(fields, amounts, cur)
     if "total_amount" not in fields:
@@ -158,31 +163,23 @@ def _from_text(
         if found is not None:
             d = date_value(found)
             reasons = found.reasons + ((order_reason,) if found.source != "computed" else ())
-            fields[name] = FieldValue(
-                d.isoformat() if d else None,
-                found.confidence,
-                found.source,
-                found.page,
-                found.bbox,
-                reasons,
-            )
-    for name, found in (
-        ("reference", resolve_reference(cands, labelled)),
-        ("iban", resolve_iban(pages)),
-        ("vendor", resolve_vendor(pages)),
-    ):
+            fields[name] = FieldValue(d.isoformat() if d else None, found.confidence,
+                                      found.source, found.page, found.bbox, reasons)
+    for name, found in (("reference", resolve_reference(cands, labelled)),
+                        ("iban", resolve_iban(pages)), ("vendor", resolve_vendor(pages))):
         if found is not None:
             fields[name] = _fv(found)
     items = extract_line_items(pages, cur)
     if items is not None:
         fields["line_items"] = items
     doc_type, type_reasons, _paid = classify(pages)
+    if amounts.paid_in_full and doc_type == "invoice":
+        doc_type, type_reasons = "receipt", ("document_already_paid",)
     if pages and all(p.source == "ocr" for p in pages if p.lines):
         for name, fv in list(fields.items()):
             if fv.source == "text":
-                fields[name] = FieldValue(
-                    fv.value, fv.confidence, "ocr", fv.page, fv.bbox, fv.reasons
-                )
+                fields[name] = FieldValue(fv.value, fv.confidence, "ocr", fv.page, fv.bbox,
+                                          fv.reasons)
     return fields, languages, doc_type, type_reasons
 
 
@@ -201,23 +198,17 @@ def _pick_fv(pick: Pick, currency: str | None) -> FieldValue:
     return FieldValue(value, pick.confidence, c.source, c.page, c.bbox, pick.reasons)
 
 
-def _amount_fields(
-    fields: dict[str, FieldValue], amounts: AmountResult, currency: str | None
-) -> None:
-    for name, pick in (
-        ("total_amount", amounts.total),
-        ("gross_amount", amounts.gross),
-        ("subtotal_amount", amounts.subtotal),
-        ("tax_amount", amounts.tax),
-        ("prepaid_amount", amounts.prepaid),
-    ):
+def _amount_fields(fields: dict[str, FieldValue], amounts: AmountResult,
+                   currency: str | None) -> None:
+    for name, pick in (("total_amount", amounts.total), ("gross_amount", amounts.gross),
+                       ("subtotal_amount", amounts.subtotal), ("tax_amount", amounts.tax),
+                       ("prepaid_amount", amounts.prepaid)):
         if pick is not None:
             fields[name] = _pick_fv(pick, currency)
 
 
-def _fallback_total(
-    cands: list[Candidate], pages: list[PageLayout], currency: str | None
-) -> FieldValue | None:
+def _fallback_total(cands: list[Candidate], pages: list[PageLayout],
+                    currency: str | None) -> FieldValue | None:
     """No total label: take the largest money amount printed beside a currency sign."""
     best: tuple[Decimal, PageLayout, int, int, Segment] | None = None
     for page in pages:
@@ -226,7 +217,7 @@ def _fallback_total(
                 for a in find_amounts(seg.text):
                     if a.decimals != 2:
                         continue
-                    window = seg.text[max(0, a.start - 4) : a.end + 5]
+                    window = seg.text[max(0, a.start - 4): a.end + 5]
                     if not any(s in window for s in ("€", "$", "£", "EUR", "USD", "₹")):
                         continue
                     if best is None or a.value > best[0]:
@@ -234,30 +225,13 @@ def _fallback_total(
     if best is None:
         return None
     value, page, s, e, seg = best
-    return FieldValue(
-        to_minor(value, currency),
-        0.45,
-        seg.words[0].source,
-        page.number,
-        seg.bbox(s, e),
-        ("total_unlabelled_largest_amount",),
-    )
+    return FieldValue(to_minor(value, currency), 0.45, seg.words[0].source, page.number,
+                      seg.bbox(s, e), ("total_unlabelled_largest_amount",))
 
 
-_XML_FIELDS = (
-    "total_amount",
-    "currency",
-    "due_date",
-    "issue_date",
-    "reference",
-    "tax_amount",
-    "vendor",
-    "iban",
-    "line_items",
-    "subtotal_amount",
-    "gross_amount",
-    "prepaid_amount",
-)
+_XML_FIELDS = ("total_amount", "currency", "due_date", "issue_date", "reference", "tax_amount",
+               "vendor", "iban", "line_items", "subtotal_amount", "gross_amount",
+               "prepaid_amount")
 
 
 def _merge_xml(einv: EInvoice, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
@@ -276,11 +250,6 @@ def _merge_xml(einv: EInvoice, fields: dict[str, FieldValue]) -> dict[str, Field
         if text_fv is not None and not same and name in ("total_amount", "currency"):
             reasons += ("printed_value_differs_from_xml",)
         merged[name] = FieldValue(
-            value,
-            conf,
-            "xml",
-            text_fv.page if same and text_fv else None,
-            text_fv.bbox if same and text_fv else None,
-            reasons,
-        )
+            value, conf, "xml", text_fv.page if same and text_fv else None,
+            text_fv.bbox if same and text_fv else None, reasons)
     return merged

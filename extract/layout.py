@@ -188,13 +188,22 @@ def value_places(
         ]
         if not hits:
             continue
+        hits = [s for s in hits if _value_like(s)]
+        if not hits:
+            continue
         below += 1
         if below > max_below:
             break
         # Prefer the segment whose horizontal span overlaps the label most.
         hits.sort(key=lambda s: -_overlap(s, seg))
-        for s in hits[:1]:
+        for s in hits:
             yield Place(s, 0, "below", below)
+
+
+def _value_like(seg: Segment) -> bool:
+    """A table cell, not a sentence: few words or mostly digits."""
+    digits = sum(c.isdigit() for c in seg.text)
+    return len(seg.words) <= 4 or digits >= 0.3 * len(seg.text.replace(" ", ""))
 
 
 def _overlap(a: Segment, b: Segment) -> float:

@@ -102,6 +102,7 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
                     for w in raw
                     if str(w["text"]).strip()
                 ]
+                words = merge_split_capitals(words)
                 result.append(
                     TextPage(
                         number=i,
@@ -118,6 +119,26 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
         raise ExtractionFailed("pdf_unreadable", f"cannot read the PDF's pages: {exc}") from exc
     return result
+
+
+def merge_split_capitals(words: list[Word]) -> list[Word]:
+    """Re-join words split after a kerned capital ("F actuurnummer" -> "Factuurnummer")."""
+    out: list[Word] = []
+    for w in words:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and len(prev.text) == 1
+            and prev.text.isupper()
+            and w.text[:1].islower()
+            and abs(prev.top - w.top) < 0.3 * w.height
+            and 0 <= w.x0 - prev.x1 < 0.5 * w.height
+        ):
+            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.top, w.top), w.x1,
+                           max(prev.bottom, w.bottom), w.page, min(prev.conf, w.conf), w.source)
+        else:
+            out.append(w)
+    return out
 
 
 def _usable(words: list[Word]) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from extract.candidates import Candidate, LabelledSegment, date_from
 from extract.dates import find_dates, parse_date
 from extract.iban import find_ibans
-from extract.layout import BBox, PageLayout, Segment
+from extract.layout import BBox, PageLayout, Segment, value_places
 from extract.lexicon import STOPWORDS, fold
 from extract.nlp import find_doc_words, has_legal_form
 
@@ -45,54 +45,17 @@ def detect_languages(text: str) -> tuple[str, ...]:
     return tuple(chosen or [ranked[0][0]])
 
 
-_CURRENCY_CODES = (
-    "eur",
-    "usd",
-    "gbp",
-    "chf",
-    "inr",
-    "myr",
-    "jpy",
-    "sek",
-    "nok",
-    "dkk",
-    "pln",
-    "czk",
-    "huf",
-    "cad",
-    "aud",
-    "sgd",
-    "cny",
-)
+_CURRENCY_CODES = ("eur", "usd", "gbp", "chf", "inr", "myr", "jpy", "sek", "nok", "dkk", "pln",
+                   "czk", "huf", "cad", "aud", "sgd", "cny")
 _CURRENCY_RE = re.compile(
-    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>"
-    + "|".join(_CURRENCY_CODES)
+    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>" + "|".join(_CURRENCY_CODES)
     + r")\b|\b(?P<word>euros?|rs\.?|rm|inr|dollars?)(?=[\s\d:.(]|$)",
     re.I,
 )
-_SYMBOL = {
-    "€": "eur",
-    "£": "gbp",
-    "₹": "inr",
-    "¥": "jpy",
-    "$": "usd",
-    "us$": "usd",
-    "ca$": "cad",
-    "c$": "cad",
-    "a$": "aud",
-    "au$": "aud",
-    "s$": "sgd",
-}
-_WORD = {
-    "euro": "eur",
-    "euros": "eur",
-    "rs": "inr",
-    "rs.": "inr",
-    "rm": "myr",
-    "inr": "inr",
-    "dollar": "usd",
-    "dollars": "usd",
-}
+_SYMBOL = {"€": "eur", "£": "gbp", "₹": "inr", "¥": "jpy", "$": "usd", "us$": "usd",
+           "ca$": "cad", "c$": "cad", "a$": "aud", "au$": "aud", "s$": "sgd"}
+_WORD = {"euro": "eur", "euros": "eur", "rs": "inr", "rs.": "inr", "rm": "myr", "inr": "inr",
+         "dollar": "usd", "dollars": "usd"}
 
 
 def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found | None:
@@ -102,10 +65,8 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
     evidence: dict[str, tuple[int, BBox, str]] = {}
     for page in pages:
         for line in page.lines:
-            on_total_line = (
-                total is not None
-                and page.number == total.page
-                and any(abs(s.top - total.bbox[1]) < 3 for s in line.segments)
+            on_total_line = total is not None and page.number == total.page and any(
+                abs(s.top - total.bbox[1]) < 3 for s in line.segments
             )
             for seg in line.segments:
                 for m in _CURRENCY_RE.finditer(seg.text):
@@ -121,9 +82,11 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
                     votes[cur] = votes.get(cur, 0.0) + weight
                     if on_total_line:
                         near_total[cur] = near_total.get(cur, 0.0) + weight
-                    evidence.setdefault(
-                        cur, (page.number, seg.bbox(m.start(), m.end()), seg.words[0].source)
-                    )
+                    evidence.setdefault(cur, (page.number, seg.bbox(m.start(), m.end()),
+                                              seg.words[0].source))
+    declared = _declared_currency(pages)
+    if declared is not None:
+        return declared
     if not votes:
         return None
     ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -143,6 +106,25 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
     return Found(cur, conf, page_no, bbox, source, reasons)
 
 
+_CURRENCY_LABEL_RE = re.compile(
+    r"\b(?:wahrung|currency|devise|valuta|moneda|divisa|betrage in|amounts in|montants en)\b"
+    r"[^a-z0-9]{0,30}?(?:[a-z]+\s*\()?\b(?P<code>" + "|".join(_CURRENCY_CODES) + r")\b"
+)
+
+
+def _declared_currency(pages: list[PageLayout]) -> Found | None:
+    """A currency stated with its label ("Währung: EUR", "Devise : EURO (EUR)")."""
+    for page in pages[:2]:
+        for line in page.lines:
+            folded = fold(line.text)
+            m = _CURRENCY_LABEL_RE.search(folded)
+            if m:
+                seg = line.segments[0]
+                return Found(m.group("code"), 0.97, page.number, seg.bbox(),
+                             seg.words[0].source, ("currency_declared",))
+    return None
+
+
 _TERMS_DAYS_RE = re.compile(
     r"(?:within|innerhalb(?: von)?|binnen|entro|en un plazo de|dans les|dans un delai de|a|en"
     r"|zahlbar in|payable in|net|netto)\s*(?P<days>\d{1,3})\s*"
@@ -155,51 +137,46 @@ _TERMS_DAYS2_RE = re.compile(
     r"(?:days?|tage|jours|dagen|dias|días|giorni)",
     re.I,
 )
+_DISCOUNT_RE = re.compile(r"skonto|discount|escompte|korting|descuento|sconto|rabatt|%")
 _UNTIL_RE = re.compile(
-    r"(?:zahlbar|payable|pay|due|betalen|te voldoen|pagar|pagare|a payer|a regler|payer)"
+    r"(?:zahlbar|payable|pay|due|betalen|te voldoen|pagar|pagare|a payer|a regler|payer|"
+    r"uberweisen|bezahlen|begleichen|transfer|virement|overmaken|voldoen|pague|paghi|regler)"
     r"[^.;]{0,60}?\b(?:bis(?: zum)?|by|until|before|avant le|au plus tard le|voor|uiterlijk|"
-    r"antes del?|entro il|on|am)\s*$",
+    r"antes del?|entro il|on|am|bis zum|vor dem|avant|d'ici le)\s*$",
     re.I,
 )
 
 
-def payment_terms(
-    pages: list[PageLayout], order: str, languages: tuple[str, ...], issue: datetime.date | None
-) -> Found | None:
+def payment_terms(pages: list[PageLayout], order: str, languages: tuple[str, ...],
+                  issue: datetime.date | None) -> Found | None:
     """A due date stated inside a payment-terms sentence, or issue date + "within N days"."""
     for page in pages:
         for line in page.lines:
             text = " ".join(s.text for s in line.segments)
             folded = fold(text)
             for dm in find_dates(text):
+                before = folded[max(0, dm.start - 50): dm.start]
+                if _DISCOUNT_RE.search(before):
+                    continue
                 if _UNTIL_RE.search(folded[: dm.start]):
                     parsed = parse_date(dm, order, languages)
                     if parsed:
                         seg = _segment_at(line.segments, dm.start)
-                        return Found(
-                            parsed,
-                            0.8,
-                            page.number,
-                            seg.bbox() if seg else None,
-                            line.segments[0].words[0].source,
-                            ("due_date_from_payment_terms_sentence",),
-                        )
+                        return Found(parsed, 0.8, page.number, seg.bbox() if seg else None,
+                                     line.segments[0].words[0].source,
+                                     ("due_date_from_payment_terms_sentence",))
     if issue is None:
         return None
     for page in pages:
         for line in page.lines:
             folded = fold(" ".join(s.text for s in line.segments))
             m = _TERMS_DAYS_RE.search(folded) or _TERMS_DAYS2_RE.search(folded)
+            if m and _DISCOUNT_RE.search(folded[max(0, m.start() - 40): m.end() + 40]):
+                continue  # "2% Skonto within 10 days" is an early-payment discount
             if m and 0 < int(m.group("days")) <= 180:
                 due = issue + datetime.timedelta(days=int(m.group("days")))
-                return Found(
-                    due,
-                    0.6,
-                    page.number,
-                    line.segments[0].bbox(),
-                    "computed",
-                    ("due_date_computed_from_terms",),
-                )
+                return Found(due, 0.6, page.number, line.segments[0].bbox(), "computed",
+                             ("due_date_computed_from_terms",))
     return None
 
 
@@ -212,16 +189,57 @@ def _segment_at(segments: list[Segment], pos: int) -> Segment | None:
     return segments[-1] if segments else None
 
 
-def resolve_dates(
-    cands: list[Candidate], labelled: list[LabelledSegment], order: str, languages: tuple[str, ...]
-) -> tuple[Found | None, Found | None]:
+_WEAK_DATE_LABELS = frozenset(("vom", "von", "du", "date", "datum", "data", "fecha", "dated"))
+
+
+def _is_titled(folded: str) -> bool:
+    return any(h.label in ("invoice", "credit_note") for h in find_doc_words(folded))
+
+
+def _title_dates(labelled: list[LabelledSegment], order: str,
+                 languages: tuple[str, ...]) -> list[tuple[float, Found]]:
+    """An unlabelled date printed right under or beside the title ("FACTURE / 20/09/2023")."""
+    out: list[tuple[float, Found]] = []
+    for ls in labelled:
+        if ls.page.number != 1 or ls.line_index > 15 or len(ls.segment.words) > 3:
+            continue
+        if not _is_titled(ls.segment.folded):
+            continue
+        for place in value_places(ls.page, ls.line_index, ls.segment, len(ls.segment.text),
+                                  max_below=2):
+            if place.relation == "same":
+                continue
+            dates = find_dates(place.segment.text)
+            if dates:
+                parsed = parse_date(dates[0], order, languages)
+                if parsed:
+                    seg = place.segment
+                    out.append((0.9, Found(parsed, 0.75, seg.page, seg.bbox(dates[0].start,
+                                dates[0].end), seg.words[0].source, ("issue_date_beside_title",))))
+                    break
+    return out
+
+
+def _issue_rank(c: Candidate) -> float:
+    """Labelled dates, preferring the one printed with the document title or number."""
+    rank = c.score - 0.05 * (c.order[0] - 1) - 0.002 * c.order[1]
+    if fold(c.label_text).strip(" .:") in _WEAK_DATE_LABELS:
+        rank -= 0.1
+    if _is_titled(c.context) or _REF_STRUCT_RE.search(c.context):
+        rank += 0.15
+    return rank
+
+
+def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order: str,
+                  languages: tuple[str, ...]) -> tuple[Found | None, Found | None]:
     """Issue date and due date from labelled candidates (fallback: first date on page 1)."""
     issue_c = [c for c in cands if c.label == "issue_date"]
     due_c = [c for c in cands if c.label == "due_date"]
     issue: Found | None = None
-    if issue_c:
-        best = max(issue_c, key=lambda c: c.score - 0.05 * c.order[0] - 0.002 * c.order[1])
-        issue = _from(best, min(0.95, 0.6 + 0.35 * best.score))
+    ranked = [(_issue_rank(c), _from(c, min(0.95, 0.6 + 0.35 * c.score))) for c in issue_c]
+    ranked += _title_dates(labelled, order, languages)
+    if ranked:
+        issue = max(ranked, key=lambda r: r[0])[1]
     else:
         for ls in labelled:
             if ls.page.number != 1 or any(h.label == "other_date" for h in ls.hits):
@@ -230,14 +248,8 @@ def resolve_dates(
             if dates:
                 parsed = parse_date(dates[0], order, languages)
                 if parsed:
-                    issue = Found(
-                        parsed,
-                        0.5,
-                        1,
-                        ls.segment.bbox(dates[0].start, dates[0].end),
-                        ls.segment.words[0].source,
-                        ("issue_date_unlabelled",),
-                    )
+                    issue = Found(parsed, 0.5, 1, ls.segment.bbox(dates[0].start, dates[0].end),
+                                  ls.segment.words[0].source, ("issue_date_unlabelled",))
                     break
     due: Found | None = None
     if due_c:
@@ -246,41 +258,57 @@ def resolve_dates(
     return issue, due
 
 
+_DOC = (r"(?:\w*rechnung\w*|invoice|facture|factuur|factura|fattura|gutschrift|avoir|"
+        r"credit note|nota di credito|nota de credito)")
+_REF_VALUE = r"(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)"
+# "Rechnung des Versicherers (575) Nr. 00.123", "Facture n° F123", "Invoice # 42"
 _REF_STRUCT_RE = re.compile(
-    r"(?:rechnung|invoice|facture|factuur|factura|fattura|gutschrift|avoir|rechnungskorrektur|"
-    r"credit note)\w*\s*(?:\(\d+\)\s*)?(?:nr|no|n°|nº|num|number|nummer|numero|#)\.?\s*:?\s*"
-    r"(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)",
+    r"\b" + _DOC + r"\b[^:]{0,45}?(?:\b(?:nr|no|num|number|nummer|numero)\b\.?|#|n°|nº)"
+    r"\s*:?\s*" + _REF_VALUE,
     re.I,
 )
+# A title directly followed by its number: "Invoice FA-2017-0008", "Facture 2023-6013".
+_REF_TITLE_RE = re.compile(r"^\s*" + _DOC + r"\s+(?P<ref>(?=[a-z0-9\-_/]*\d)[a-z0-9][a-z0-9\-_/.]*"
+                           r"[a-z0-9])\s*$", re.I)
+_REF_HASH_RE = re.compile(r"^\s*(?:#|n°|nº|no\.)\s*(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)"
+                          r"\s*$", re.I)
 
 
 def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -> Found | None:
     """Invoice number: labelled candidates first, then 'Rechnung Nr. X' style headings."""
-    refs = [c for c in cands if c.label == "reference"]
-    structural: list[Found] = []
+    ranked: list[tuple[float, Found]] = []
+    for c in cands:
+        if c.label == "reference":
+            weak = fold(c.label_text).strip(" .:#") in _WEAK_REF_LABELS
+            ranked.append((c.score * (0.8 if weak else 1.0) - 0.05 * (c.page - 1)
+                           - 0.002 * c.order[1], _from(c, 0.6 + 0.3 * c.score)))
     for ls in labelled:
-        for m in _REF_STRUCT_RE.finditer(ls.segment.folded):
+        if ls.page.number > 2:
+            continue
+        folded = ls.segment.folded
+        matches = [(m, 0.97) for m in _REF_STRUCT_RE.finditer(folded)]
+        m = _REF_TITLE_RE.match(folded)
+        if m and ls.line_index < 20:
+            matches.append((m, 0.9))
+        m = _REF_HASH_RE.match(folded)
+        if m and ls.line_index < 20:
+            matches.append((m, 0.85))
+        for m, weight in matches:
             start, end = m.span("ref")
             value = ls.segment.text[start:end].rstrip(".")
-            structural.append(
-                Found(
-                    value,
-                    0.85,
-                    ls.page.number,
-                    ls.segment.bbox(start, end),
-                    ls.segment.words[0].source,
-                )
-            )
-    if refs:
-        best = max(refs, key=lambda c: c.score - 0.05 * c.order[0] - 0.002 * c.order[1])
-        agree = sum(1 for c in refs if c.value == best.value) + sum(
-            1 for s in structural if s.value == best.value
-        )
-        conf = min(0.95, 0.6 + 0.3 * best.score + 0.05 * (agree - 1))
-        return _from(best, conf)
-    if structural:
-        return structural[0]
-    return None
+            found = Found(value, 0.6 + 0.3 * weight, ls.page.number,
+                          ls.segment.bbox(start, end), ls.segment.words[0].source)
+            ranked.append((weight - 0.05 * (ls.page.number - 1) - 0.002 * ls.line_index, found))
+    if not ranked:
+        return None
+    ranked.sort(key=lambda r: -r[0])
+    best = ranked[0][1]
+    agree = sum(1 for _, f in ranked if f.value == best.value)
+    return Found(best.value, min(0.95, best.confidence + 0.05 * (agree - 1)), best.page,
+                 best.bbox, best.source, best.reasons)
+
+
+_WEAK_REF_LABELS = frozenset(("factuur", "n°", "nº", "no", "document no", "invoice"))
 
 
 def resolve_iban(pages: list[PageLayout]) -> Found | None:
@@ -289,7 +317,8 @@ def resolve_iban(pages: list[PageLayout]) -> Found | None:
         for line in page.lines:
             for seg in line.segments:
                 for start, end, iban in find_ibans(seg.text):
-                    return Found(iban, 0.95, page.number, seg.bbox(start, end), seg.words[0].source)
+                    return Found(iban, 0.95, page.number, seg.bbox(start, end),
+                                 seg.words[0].source)
     return None
 
 
@@ -298,10 +327,8 @@ _BUYER_RE = re.compile(
     r"kunde|lieferadresse|client|destinataire|facture a|klant|factuuradres|afleveradres|"
     r"cliente|destinatario|fatturare a|leistungsempfanger)\b",
 )
-_SELLER_RE = re.compile(
-    r"\b(verkaufer|seller|supplier|lieferant|vendor|fournisseur|"
-    r"leverancier|proveedor|fornitore|from)\b"
-)
+_SELLER_RE = re.compile(r"\b(verkaufer|seller|supplier|lieferant|vendor|fournisseur|"
+                        r"leverancier|proveedor|fornitore|from)\b")
 
 
 def resolve_vendor(pages: list[PageLayout]) -> Found | None:
@@ -321,42 +348,26 @@ def resolve_vendor(pages: list[PageLayout]) -> Found | None:
                 continue
             if not has_legal_form(text):
                 continue
-            in_buyer = any(
-                x0 <= seg.x0 <= x1 and seg.top <= bottom and seg.top >= bottom - 120
-                for x0, x1, bottom in buyer_zone
-            )
+            in_buyer = any(x0 <= seg.x0 <= x1 and seg.top <= bottom and seg.top >= bottom - 120
+                           for x0, x1, bottom in buyer_zone)
             score = 1.0 - li * 0.01 - (0.5 if in_buyer else 0.0)
-            score += (
-                0.2
-                if li > 0
-                and _SELLER_RE.search(
-                    " ".join(s.folded for s in first.lines[max(0, li - 2)].segments)
-                )
-                else 0.0
-            )
+            score += 0.2 if li > 0 and _SELLER_RE.search(
+                " ".join(s.folded for s in first.lines[max(0, li - 2)].segments)) else 0.0
             if best is None or score > best[0]:
                 best = (score, seg)
     if best is not None:
         seg = best[1]
-        return Found(
-            seg.text.strip(" :,-"),
-            0.7 if best[0] > 0.5 else 0.45,
-            first.number,
-            seg.bbox(),
-            seg.words[0].source,
-        )
+        return Found(seg.text.strip(" :,-"), 0.7 if best[0] > 0.5 else 0.45, first.number,
+                     seg.bbox(), seg.words[0].source)
     for line in first.lines[:5]:
         seg = line.segments[0]
         if re.search(r"[A-Za-z]{3}", seg.text) and not find_doc_words(seg.folded):
-            return Found(
-                seg.text.strip(),
-                0.35,
-                first.number,
-                seg.bbox(),
-                seg.words[0].source,
-                ("vendor_guessed_from_letterhead",),
-            )
+            return Found(seg.text.strip(), 0.35, first.number, seg.bbox(), seg.words[0].source,
+                         ("vendor_guessed_from_letterhead",))
     return None
+
+
+_INVOICE_STEM_RE = re.compile(r"\b(?:rechnungs|factuur|factura|fattura|invoice)\w+")
 
 
 def classify(pages: list[PageLayout]) -> tuple[str, tuple[str, ...], bool]:
@@ -370,6 +381,9 @@ def classify(pages: list[PageLayout]) -> tuple[str, tuple[str, ...], bool]:
                     counts[hit.label] += 1
                     if page.number == 1 and li < 15:
                         head[hit.label] += 1
+    for page in pages[:2]:
+        for line in page.lines:
+            counts["invoice"] += len(_INVOICE_STEM_RE.findall(fold(line.text)))
     reasons: list[str] = []
     paid = counts["paid"] > 0 and counts["receipt"] > 0
     if head["credit_note"] and head["credit_note"] >= head["invoice"] * 0.5:
