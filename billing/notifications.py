@@ -107,8 +107,9 @@ def build_message(row: Notification, mail_from: str, blobs: BlobStore) -> EmailM
     return message
 
 
-def deliver(session: Session, row: Notification, mailer: Mailer, mail_from: str,
-            blobs: BlobStore, now: int) -> bool:
+def deliver(
+    session: Session, row: Notification, mailer: Mailer, mail_from: str, blobs: BlobStore, now: int
+) -> bool:
     """Send one pending email; returns False when there was nothing to do (already sent)."""
     if row.status != "pending" or row.channel != "email":
         return False
