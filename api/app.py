@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api.errors import install_error_handlers
+from api.idempotency import IdempotencyMiddleware
 from api.routers import (
     alias_invoices,
     customers,
@@ -29,6 +30,8 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
+    # Added before request_id, so it runs inside it: replayed replies get a Request-Id too.
+    app.add_middleware(IdempotencyMiddleware, services=services)
 
     @app.middleware("http")
     async def request_id(

@@ -48,10 +48,28 @@ def test_create_invoice_as_in_the_seed(api: Api) -> None:
     assert inv["pdf_url"] is None and inv["hosted_invoice_url"] is None
     assert inv["finalized_at"] is None and inv["paid_at"] is None and inv["livemode"] is False
     expected = {
-        "id", "object", "customer", "status", "amount_due", "amount_paid", "amount_remaining",
-        "currency", "due_date", "line_items", "subtotal", "tax", "total", "description",
-        "pdf_url", "hosted_invoice_url", "payment_intent", "metadata", "finalized_at", "paid_at",
-        "created", "livemode",
+        "id",
+        "object",
+        "customer",
+        "status",
+        "amount_due",
+        "amount_paid",
+        "amount_remaining",
+        "currency",
+        "due_date",
+        "line_items",
+        "subtotal",
+        "tax",
+        "total",
+        "description",
+        "pdf_url",
+        "hosted_invoice_url",
+        "payment_intent",
+        "metadata",
+        "finalized_at",
+        "paid_at",
+        "created",
+        "livemode",
     }
     assert expected <= set(inv)
 
@@ -253,7 +271,9 @@ def test_list_filters_and_pagination(api: Api, services: Services) -> None:
     assert listed["object"] == "list" and listed["url"] == "/v1/invoices"
     assert [i["id"] for i in listed["data"]] == list(reversed(made))
     assert [i["id"] for i in api.get("/v1/invoices", params={"customer": jane}).json()["data"]] == [
-        made[4], made[2], made[0]
+        made[4],
+        made[2],
+        made[0],
     ]
     assert [i["id"] for i in api.get("/v1/invoices", params={"status": "open"}).json()["data"]] == [
         made[0]
