@@ -14,6 +14,7 @@ from api.routers import (
     email_aliases,
     files,
     health,
+    hosted,
     invoice_items,
     invoices,
     tax_rates,
@@ -50,6 +51,7 @@ def create_app(services: Services) -> FastAPI:
         invoices,
         invoice_items,
         tax_rates,
+        hosted,
     ):
         app.include_router(module.router)
     return app
