@@ -7,7 +7,18 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api.errors import install_error_handlers
-from api.routers import alias_invoices, customers, email_aliases, files, health
+from api.idempotency import IdempotencyMiddleware
+from api.routers import (
+    alias_invoices,
+    customers,
+    email_aliases,
+    files,
+    health,
+    hosted,
+    invoice_items,
+    invoices,
+    tax_rates,
+)
 from models.ids import new_id
 from models.services import Services
 
@@ -20,6 +31,8 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
+    # Added before request_id, so it runs inside it: replayed replies get a Request-Id too.
+    app.add_middleware(IdempotencyMiddleware, services=services)
 
     @app.middleware("http")
     async def request_id(
@@ -29,6 +42,16 @@ def create_app(services: Services) -> FastAPI:
         response.headers["Request-Id"] = new_id("req", 14)
         return response
 
-    for module in (health, files, customers, email_aliases, alias_invoices):
+    for module in (
+        health,
+        files,
+        customers,
+        email_aliases,
+        alias_invoices,
+        invoices,
+        invoice_items,
+        tax_rates,
+        hosted,
+    ):
         app.include_router(module.router)
     return app

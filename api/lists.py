@@ -37,7 +37,8 @@ def apply_range(stmt: Select[Any], column: Any, value: int | RangeFilter | None)
         return stmt
     if isinstance(value, int):
         return stmt.where(column == value)
-    for op, bound in (("gt", value.gt), ("gte", value.gte), ("lt", value.lt), ("lte", value.lte)):
+    # Python's comparison dunders are __ge__/__le__, not __gte__/__lte__.
+    for op, bound in (("gt", value.gt), ("ge", value.gte), ("lt", value.lt), ("le", value.lte)):
         if bound is not None:
             stmt = stmt.where(getattr(column, f"__{op}__")(bound))
     return stmt

@@ -34,6 +34,8 @@ class Invoice(Base):
     amount_remaining: Mapped[int] = mapped_column(BigInteger, default=0)
     pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     payment_intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Paid outside CasaPay (bank transfer, cash): marked paid by the integrator, no pi_ recorded.
+    paid_out_of_band: Mapped[bool] = mapped_column(Boolean, default=False)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     finalized_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     paid_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
@@ -49,6 +51,8 @@ class InvoiceItem(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
     livemode: Mapped[bool] = mapped_column(Boolean)
     invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    # Line number on the invoice: lines keep the order they were given in.
+    position: Mapped[int] = mapped_column(Integer, default=0)
     description: Mapped[str] = mapped_column(Text)
     currency: Mapped[str] = mapped_column(String(3))
     quantity: Mapped[int] = mapped_column(Integer, default=1)

@@ -43,3 +43,22 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created: Mapped[int] = mapped_column(BigInteger)
     sent_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class PaymentIntent(Base):
+    """One collected payment (pi_): in test mode made by the hosted page or POST .../pay."""
+
+    __tablename__ = "payment_intents"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    livemode: Mapped[bool] = mapped_column(Boolean)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    amount_received: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(32))  # succeeded (the only outcome in test mode)
+    payment_method_type: Mapped[str] = mapped_column(String(32))  # test_card
+    source: Mapped[str] = mapped_column(String(16))  # hosted_page | api
+    created: Mapped[int] = mapped_column(BigInteger, index=True)
