@@ -7,7 +7,15 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api.errors import install_error_handlers
-from api.routers import alias_invoices, customers, email_aliases, files, health
+from api.routers import (
+    account_settings,
+    alias_invoices,
+    customers,
+    email_aliases,
+    files,
+    health,
+    review_items,
+)
 from models.ids import new_id
 from models.services import Services
 
@@ -29,6 +37,14 @@ def create_app(services: Services) -> FastAPI:
         response.headers["Request-Id"] = new_id("req", 14)
         return response
 
-    for module in (health, files, customers, email_aliases, alias_invoices):
+    for module in (
+        health,
+        files,
+        customers,
+        email_aliases,
+        alias_invoices,
+        review_items,
+        account_settings,
+    ):
         app.include_router(module.router)
     return app

@@ -1,7 +1,16 @@
 """Imports every table module so that Base.metadata is complete (for Alembic and tests)."""
 
-from models import accounts, alias_invoices, customers, invoices, payments, review
+from models import accounts, alias_invoices, customers, invoices, ops, payments, review
 from models.db import Base
 
-__all__ = ["Base", "accounts", "alias_invoices", "customers", "invoices", "payments", "review"]
+__all__ = [
+    "Base",
+    "accounts",
+    "alias_invoices",
+    "customers",
+    "invoices",
+    "ops",
+    "payments",
+    "review",
+]
 metadata = Base.metadata
