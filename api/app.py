@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from api import workbench
 from api.errors import install_error_handlers
 from api.routers import (
     account_settings,
@@ -45,6 +46,7 @@ def create_app(services: Services) -> FastAPI:
         alias_invoices,
         review_items,
         account_settings,
+        workbench,
     ):
         app.include_router(module.router)
     return app

@@ -27,8 +27,11 @@ def invoice_items(data: Mapping[str, Any], currency: str) -> list[NewItem]:
     """Extracted lines, reconciled so the invoice total is exactly the amount to pay."""
     total = int(data["total_amount"])
     lines = [
-        NewItem(description=str(li.get("description") or "Item")[:500],
-                unit_amount=int(li["amount"]), currency=currency)
+        NewItem(
+            description=str(li.get("description") or "Item")[:500],
+            unit_amount=int(li["amount"]),
+            currency=currency,
+        )
         for li in data.get("line_items") or []
         if isinstance(li, Mapping) and isinstance(li.get("amount"), int)
     ]
@@ -43,8 +46,13 @@ def invoice_items(data: Mapping[str, Any], currency: str) -> list[NewItem]:
         remainder = 0
     if remainder:
         # Prepayments, deposits, rounding: shown, so the tenant sees why the total differs.
-        lines.append(NewItem(description="Adjustment (tax, prepayments or rounding)",
-                             unit_amount=remainder, currency=currency))
+        lines.append(
+            NewItem(
+                description="Adjustment (tax, prepayments or rounding)",
+                unit_amount=remainder,
+                currency=currency,
+            )
+        )
     return lines
 
 
@@ -115,8 +123,13 @@ def bill_alias_invoice(
         customer_id=customer.id,
         kind="payment_request",
         subject_id=pr.id,
-        payload={"payment_request": pr.id, "amount": pr.amount, "currency": currency,
-                 "payment_link": link, "due_date": data.get("due_date")},
+        payload={
+            "payment_request": pr.id,
+            "amount": pr.amount,
+            "currency": currency,
+            "payment_link": link,
+            "due_date": data.get("due_date"),
+        },
         now=now,
     )
     if not customer.email:
@@ -130,9 +143,12 @@ def format_amount(amount: int, currency: str) -> str:
 
 
 def _email_text(name: str | None, amount: str, reference: object, due: object, link: str) -> str:
-    lines = [f"Hello {name or 'there'},", "",
-             f"The invoice you forwarded{f' ({reference})' if reference else ''} is ready to pay.",
-             f"Amount: {amount}"]
+    lines = [
+        f"Hello {name or 'there'},",
+        "",
+        f"The invoice you forwarded{f' ({reference})' if reference else ''} is ready to pay.",
+        f"Amount: {amount}",
+    ]
     if due:
         lines.append(f"Due: {due}")
     lines += ["", f"Pay securely here: {link}", "", "CasaPay"]
