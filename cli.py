@@ -59,7 +59,40 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--xml", choices=["both", "with", "without"], default="both")
     cmd.add_argument("--threshold", type=float, default=0.7)
     cmd.set_defaults(run=_eval)
+
+    ops = sub.add_parser("ops-users", help="review workbench staff").add_subparsers(required=True)
+    cmd = ops.add_parser("create", help="create an ops user; the password is read from stdin")
+    cmd.add_argument("email")
+    cmd.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
+    cmd.add_argument("--password", help="instead of stdin (visible in the process list)")
+    cmd.set_defaults(run=_ops_users_create)
     return parser
+
+
+def _ops_users_create(args: argparse.Namespace) -> int:
+    import getpass
+
+    from models.db import transaction
+    from models.errors import DomainError
+    from models.migrate import upgrade
+    from models.settings import load_settings
+    from review.ops_users import create_ops_user
+
+    password = args.password
+    if password is None:
+        tty = sys.stdin.isatty()
+        password = getpass.getpass("Password: ") if tty else sys.stdin.readline().rstrip("\n")
+    if load_settings().database_url.startswith("sqlite"):
+        upgrade(load_settings().database_url)  # embedded mode: a fresh data dir just works
+    services = _services()
+    try:
+        with transaction(services.sessions) as session:
+            user = create_ops_user(session, args.email, password, args.role, services.clock())
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    print(user.id)
+    return 0
 
 
 def _services() -> Services:

@@ -6,9 +6,11 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from api import workbench
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.routers import (
+    account_settings,
     alias_invoices,
     customers,
     email_aliases,
@@ -17,6 +19,7 @@ from api.routers import (
     hosted,
     invoice_items,
     invoices,
+    review_items,
     tax_rates,
 )
 from models.ids import new_id
@@ -52,6 +55,9 @@ def create_app(services: Services) -> FastAPI:
         invoice_items,
         tax_rates,
         hosted,
+        review_items,
+        account_settings,
+        workbench,
     ):
         app.include_router(module.router)
     return app

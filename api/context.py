@@ -18,6 +18,7 @@ class Ctx:
     account_id: str
     livemode: bool
     services: Services
+    key_id: str | None = None  # recorded where a decision must name its caller (review items)
 
 
 def services_of(request: Request) -> Services:
@@ -57,7 +58,9 @@ def authenticate(request: Request) -> Ctx:
         key = find_key(session, secret)
     if key is None:
         raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
-    return Ctx(account_id=key.account_id, livemode=key.livemode, services=services)
+    return Ctx(
+        account_id=key.account_id, livemode=key.livemode, services=services, key_id=key.id
+    )
 
 
 Auth = Annotated[Ctx, Depends(authenticate)]

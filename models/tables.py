@@ -1,6 +1,15 @@
 """Imports every table module so that Base.metadata is complete (for Alembic and tests)."""
 
-from models import accounts, alias_invoices, customers, idempotency, invoices, payments, review
+from models import (
+    accounts,
+    alias_invoices,
+    customers,
+    idempotency,
+    invoices,
+    ops,
+    payments,
+    review,
+)
 from models.db import Base
 
 __all__ = [
@@ -10,6 +19,7 @@ __all__ = [
     "customers",
     "idempotency",
     "invoices",
+    "ops",
     "payments",
     "review",
 ]

@@ -1,0 +1,138 @@
+"""/v1/review_items: extractions waiting for a person, and the decisions on them."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.context import Auth, Ctx
+from api.lists import ListParams, paginate, select_scoped
+from api.params import openapi_body, openapi_query, parse_model, read_params
+from models.db import transaction
+from models.queue import QueueUnavailable
+from models.review import ReviewItem
+from review.items import load_view, load_views, review_item_json
+from review.service import Decider, approve, reject
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["review_items"])
+
+
+class ReviewItemList(ListParams):
+    status: Literal["pending", "approved", "rejected"] | None = None
+    alias_invoice: str | None = None
+
+
+class LineItemParam(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str = Field(max_length=500)
+    amount: int
+
+
+class ApproveParams(BaseModel):
+    """Corrected fields; any field left out keeps the extracted value."""
+
+    model_config = ConfigDict(extra="forbid")
+    total_amount: int | None = Field(default=None, ge=0)
+    currency: str | None = Field(default=None, max_length=3)
+    due_date: str | None = None
+    reference: str | None = Field(default=None, max_length=200)
+    tax_amount: int | None = Field(default=None, ge=0)
+    line_items: list[LineItemParam] | None = None
+    reviewer: str | None = Field(default=None, max_length=200)
+    expand: list[str] | None = None
+
+
+class RejectParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=1000)
+    reviewer: str | None = Field(default=None, max_length=200)
+    expand: list[str] | None = None
+
+
+def _decider(ctx: Ctx, reviewer: str | None) -> Decider:
+    """API decisions are recorded as the key's, unless the caller names its own reviewer."""
+    via = f"api_key:{ctx.key_id}"
+    return Decider(reviewer=reviewer or via, via=via)
+
+
+def _scope(ctx: Ctx) -> tuple[str, bool]:
+    return ctx.account_id, ctx.livemode
+
+
+@router.get("/v1/review_items", openapi_extra=openapi_query(ReviewItemList))
+async def list_review_items(request: Request, ctx: Auth) -> dict[str, Any]:
+    raw, _ = await read_params(request)
+    params = parse_model(ReviewItemList, raw, stringly=True)
+    stmt = select_scoped(ReviewItem, ctx.account_id, ctx.livemode)
+    if params.status:
+        stmt = stmt.where(ReviewItem.status == params.status)
+    if params.alias_invoice:
+        stmt = stmt.where(ReviewItem.alias_invoice_id == params.alias_invoice)
+    with ctx.services.sessions() as session:
+        page = paginate(
+            session,
+            stmt,
+            id_col=ReviewItem.id,
+            sort_col=ReviewItem.created,
+            params=params,
+            url="/v1/review_items",
+            render=lambda item: item,
+            newest_first=False,  # a queue: the oldest waiting item comes first
+        )
+        page["data"] = [review_item_json(v) for v in load_views(session, page["data"])]
+        return page
+
+
+@router.get("/v1/review_items/{item_id}")
+def retrieve(item_id: str, ctx: Auth) -> dict[str, Any]:
+    with ctx.services.sessions() as session:
+        return review_item_json(load_view(session, item_id, _scope(ctx)))
+
+
+@router.post("/v1/review_items/{item_id}/approve", openapi_extra=openapi_body(ApproveParams))
+async def approve_item(item_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
+    raw, stringly = await read_params(request)
+    params = parse_model(ApproveParams, raw, stringly=stringly)
+    corrections = params.model_dump(exclude_unset=True, exclude={"reviewer", "expand"}, mode="json")
+    services = ctx.services
+    with transaction(services.sessions) as session:
+        approval = approve(
+            session,
+            item_id,
+            corrections,
+            scope=_scope(ctx),
+            decider=_decider(ctx, params.reviewer),
+            public_url=services.settings.public_url,
+            now=services.clock(),
+        )
+    # After commit: the outbox rows are durable, so a lost message only delays the email;
+    # the decision is made, and the answer must say so rather than a 500.
+    for actor, message_id in approval.messages:
+        try:
+            services.queue.enqueue(actor, message_id)
+        except QueueUnavailable:
+            log.warning("approved %s but could not enqueue %s %s", item_id, actor, message_id)
+    with services.sessions() as session:
+        return review_item_json(load_view(session, item_id, _scope(ctx)))
+
+
+@router.post("/v1/review_items/{item_id}/reject", openapi_extra=openapi_body(RejectParams))
+async def reject_item(item_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
+    raw, stringly = await read_params(request)
+    params = parse_model(RejectParams, raw, stringly=stringly)
+    services = ctx.services
+    with transaction(services.sessions) as session:
+        reject(
+            session,
+            item_id,
+            params.reason,
+            scope=_scope(ctx),
+            decider=_decider(ctx, params.reviewer),
+            now=services.clock(),
+        )
+    with services.sessions() as session:
+        return review_item_json(load_view(session, item_id, _scope(ctx)))

@@ -1,0 +1,149 @@
+"""CasaPay ops staff: scrypt-hashed passwords, roles, and workbench login sessions.
+
+Only hashes are stored: of the password (scrypt, salted, parameters kept with the hash) and of
+the session token (SHA-256; a 256-bit random token needs no slow hash).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from models.errors import Conflict, InvalidRequest
+from models.ids import new_id
+from models.ops import OPS_ROLES, OpsSession, OpsUser
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SESSION_TTL = 12 * 3600  # one working day; then log in again
+MIN_PASSWORD = 10
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def hash_password(password: str, *, salt: bytes | None = None) -> str:
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(
+        password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=32
+    )
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = hashlib.scrypt(
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+        )
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+# Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = hash_password("not-a-password", salt=b"\0" * 16)
+
+
+def normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 320 or " " in email:
+        raise InvalidRequest(f"Invalid email: {email!r}.", param="email")
+    return email
+
+
+def create_ops_user(session: Session, email: str, password: str, role: str, now: int) -> OpsUser:
+    email = normalise_email(email)
+    if role not in OPS_ROLES:
+        raise InvalidRequest(
+            f"Invalid role: {role!r}; use one of {', '.join(OPS_ROLES)}.", param="role"
+        )
+    if len(password) < MIN_PASSWORD:
+        raise InvalidRequest(
+            f"The password must have at least {MIN_PASSWORD} characters.", param="password"
+        )
+    if session.scalar(select(OpsUser.id).where(OpsUser.email == email)):
+        raise Conflict(f"An ops user with email {email} already exists.", code="ops_user_exists")
+    user = OpsUser(
+        id=new_id("opsu", 16),
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        disabled=False,
+        created=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> OpsUser | None:
+    user = session.scalar(select(OpsUser).where(OpsUser.email == email.strip().lower()))
+    if user is None:
+        verify_password(password, _DUMMY_HASH)
+        return None
+    if not verify_password(password, user.password_hash) or user.disabled:
+        return None
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LoggedIn:
+    user: OpsUser
+    csrf_token: str
+
+
+def start_session(session: Session, user: OpsUser, now: int) -> str:
+    """A new session; returns the cookie's token (shown once, stored hashed)."""
+    token = secrets.token_urlsafe(32)
+    session.add(
+        OpsSession(
+            token_hash=_token_hash(token),
+            user_id=user.id,
+            csrf_token=secrets.token_urlsafe(32),
+            created=now,
+            expires_at=now + SESSION_TTL,
+        )
+    )
+    user.last_login_at = now
+    # Expired sessions of this user are cleaned up as they log in again.
+    session.execute(
+        delete(OpsSession).where(OpsSession.user_id == user.id, OpsSession.expires_at < now)
+    )
+    session.flush()
+    return token
+
+
+def resolve_session(session: Session, token: str | None, now: int) -> LoggedIn | None:
+    if not token:
+        return None
+    found = session.get(OpsSession, _token_hash(token))
+    if found is None or found.expires_at < now:
+        return None
+    user = session.get(OpsUser, found.user_id)
+    if user is None or user.disabled:
+        return None
+    return LoggedIn(user=user, csrf_token=found.csrf_token)
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(OpsSession).where(OpsSession.token_hash == _token_hash(token)))

@@ -1,0 +1,188 @@
+"""Deciding review items: approve (through the one billing path) or reject.
+
+Every state change is a compare-and-set, so two reviewers deciding the same item at once
+cannot both win: the second one's UPDATE finds the item no longer pending and gets a
+Conflict naming who decided it. Callers commit, then send the returned messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.orm import Session
+
+from models.alias_invoices import AliasInvoice, Extraction
+from models.errors import Conflict, InvalidRequest, InvalidTransition
+from models.review import ReviewItem
+from review import audit
+from review.billing_path import bill_alias_invoice
+from review.corrections import (
+    apply_corrections,
+    require_billable,
+    seed_data,
+    validate_corrections,
+)
+from review.items import Scope, get_item
+
+REJECTED_CODE = "rejected_in_review"
+
+
+@dataclass(frozen=True)
+class Decider:
+    """Who decides: the reviewer recorded on the item, and the credential that was used."""
+
+    reviewer: str
+    via: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    item: ReviewItem
+    payment_request_id: str
+    messages: list[tuple[str, str]]
+
+
+def _ensure_pending(item: ReviewItem, action: str) -> None:
+    if item.status != "pending":
+        raise InvalidTransition(
+            f"Cannot {action} review item {item.id}: it was already {item.status} by "
+            f"{item.reviewer or 'someone'}; only pending items can be decided.",
+        )
+
+
+def _claim(session: Session, item: ReviewItem, status: str, values: dict[str, Any]) -> None:
+    """pending → approved|rejected, or Conflict if another reviewer got there first."""
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(ReviewItem)
+        .where(ReviewItem.id == item.id, ReviewItem.status == "pending")
+        .values(status=status, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        winner = session.execute(
+            select(ReviewItem.status, ReviewItem.reviewer).where(ReviewItem.id == item.id)
+        ).one()
+        raise Conflict(
+            f"Review item {item.id} was {winner.status} by {winner.reviewer or 'someone'} "
+            "while you were deciding; your decision was not applied.",
+            code="review_item_decided_concurrently",
+        )
+    session.refresh(item)
+
+
+def _move_alias_invoice(session: Session, alias_id: str, values: dict[str, Any]) -> AliasInvoice:
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+        update(AliasInvoice)
+        .where(AliasInvoice.id == alias_id, AliasInvoice.status == "requires_review")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    row = session.get(AliasInvoice, alias_id, populate_existing=True)
+    assert row is not None
+    if result.rowcount != 1:
+        raise Conflict(
+            f"Alias invoice {alias_id} is {row.status}, not requires_review; it was "
+            "handled outside this review item, so nothing was changed.",
+            code="alias_invoice_not_in_review",
+        )
+    return row
+
+
+def approve(
+    session: Session,
+    item_id: str,
+    corrections: Mapping[str, Any],
+    *,
+    scope: Scope | None,
+    decider: Decider,
+    public_url: str,
+    now: int,
+) -> Approval:
+    item = get_item(session, item_id, scope)
+    _ensure_pending(item, "approve")
+    clean = validate_corrections(corrections)
+    extraction = session.get(Extraction, item.extraction_id)
+    assert extraction is not None
+    data, changed = apply_corrections(seed_data(extraction.result), clean)
+    require_billable(data)
+    _claim(
+        session,
+        item,
+        "approved",
+        {
+            "reviewer": decider.reviewer,
+            "decided_at": now,
+            "corrections": changed,
+        },
+    )
+    row = _move_alias_invoice(session, item.alias_invoice_id, {"status": "processed"})
+    pr, messages = bill_alias_invoice(session, row, data, public_url=public_url, now=now)
+    row.payment_request_id = pr.id
+    row.processed_at = now
+    row.extracted_data = data
+    audit.record_corrections(
+        session, item.id, changed, now=now, actor=decider.reviewer, via=decider.via
+    )
+    audit.record(
+        session,
+        item.id,
+        "approved",
+        now=now,
+        actor=decider.reviewer,
+        via=decider.via,
+        message=f"Billed as {pr.id}",
+    )
+    session.flush()
+    return Approval(item=item, payment_request_id=pr.id, messages=messages)
+
+
+def reject(
+    session: Session,
+    item_id: str,
+    reason: str,
+    *,
+    scope: Scope | None,
+    decider: Decider,
+    now: int,
+) -> ReviewItem:
+    item = get_item(session, item_id, scope)
+    _ensure_pending(item, "reject")
+    reason = reason.strip()
+    if not reason:
+        raise InvalidRequest(
+            "Missing required param: reason.", code="parameter_missing", param="reason"
+        )
+    _claim(
+        session,
+        item,
+        "rejected",
+        {
+            "reviewer": decider.reviewer,
+            "decided_at": now,
+            "rejection_reason": reason,
+        },
+    )
+    _move_alias_invoice(
+        session,
+        item.alias_invoice_id,
+        {
+            "status": "failed",
+            "error_code": REJECTED_CODE,
+            "error_message": f"Rejected in review: {reason}",
+            "processed_at": now,
+        },
+    )
+    audit.record(
+        session,
+        item.id,
+        "rejected",
+        now=now,
+        actor=decider.reviewer,
+        via=decider.via,
+        message=reason,
+    )
+    session.flush()
+    return item
