@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:19:28.472580
+Create Date: 2026-11-21 11:29:04.000657
 """
 
 from collections.abc import Sequence
