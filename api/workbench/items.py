@@ -78,12 +78,16 @@ def _pages(ops: Ops, view: ItemView) -> list[dict[str, Any]]:
 def _fields(view: ItemView, submitted: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Correctable fields, least confident first: where the reviewer's eyes should go."""
     data = view.extracted
+    corrected = view.item.corrections or {}
+    if view.item.status == "approved" and view.alias_invoice.extracted_data:
+        data = view.alias_invoice.extracted_data  # what was billed, corrections included
     currency = (submitted or {}).get("currency") or data.get("currency")
     fields = []
     for name in CORRECTABLE:
         ev = view.evidence.get(name)
         ev = ev if isinstance(ev, dict) else {}
         value: Any = data.get(name)
+        original = money_input(value, currency) if name in ("total_amount", "tax_amount") else value
         if submitted is not None and name in submitted:
             value = submitted[name]
         elif name in ("total_amount", "tax_amount"):
@@ -102,11 +106,14 @@ def _fields(view: ItemView, submitted: dict[str, Any] | None) -> list[dict[str, 
                 "name": name,
                 "label": LABELS[name],
                 "value": value if value is not None else "",
+                "original": original if original is not None else "",
                 "confidence": view.confidence(name),
                 "source": ev.get("source"),
                 "page": ev.get("page"),
                 "reasons": ev.get("reasons") or [],
                 "has_box": bool(ev.get("bbox")),
+                "corrected_from": corrected[name]["from"] if name in corrected else None,
+                "was_corrected": name in corrected,
             }
         )
     fields.sort(key=lambda f: (f["confidence"] is not None, f["confidence"] or 0))

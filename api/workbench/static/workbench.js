@@ -166,7 +166,9 @@
       if (rejectForm && !rejectForm.hidden) { closeReject(); t.blur && t.blur(); return; }
       if (typing(t)) { t.blur(); return; }
     }
-    if (typing(t) || ev.ctrlKey || ev.metaKey || ev.altKey) {
+    // In the still-empty reason box, a digit picks a preset reason (shown as 1, 2, 3...).
+    const quickPick = t.id === "reject-reason" && t.value === "" && /^[1-9]$/.test(ev.key);
+    if ((typing(t) && !quickPick) || ev.ctrlKey || ev.metaKey || ev.altKey) {
       if (t.id === "reject-reason" && ev.key === "Enter" && !ev.shiftKey) { ev.preventDefault(); submit(rejectForm); }
       return;
     }

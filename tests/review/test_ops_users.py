@@ -1,0 +1,77 @@
+"""Ops users: hashed passwords, roles, and the `casapay ops-users create` command."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import cli
+from models.db import transaction
+from models.errors import Conflict, InvalidRequest
+from models.ops import OpsUser
+from models.services import Services
+from review.ops_users import (
+    authenticate,
+    create_ops_user,
+    hash_password,
+    resolve_session,
+    start_session,
+    verify_password,
+)
+
+
+def test_passwords_are_salted_scrypt_hashes() -> None:
+    first, second = hash_password("correct horse battery"), hash_password("correct horse battery")
+    assert first.startswith("scrypt$16384$8$1$") and first != second
+    assert verify_password("correct horse battery", first)
+    assert not verify_password("correct horse batterY", first)
+    assert not verify_password("x", "garbage")
+
+
+def test_users_roles_and_sessions(services: Services, clock: object) -> None:
+    with transaction(services.sessions) as session:
+        user = create_ops_user(
+            session, " Maria@CasaPay.me ", "correct horse battery", "reviewer", services.clock()
+        )
+        assert user.email == "maria@casapay.me" and "correct" not in user.password_hash
+        with pytest.raises(Conflict):
+            create_ops_user(session, "maria@casapay.me", "another password", "admin", 0)
+        with pytest.raises(InvalidRequest):
+            create_ops_user(session, "tom@casapay.me", "short", "reviewer", 0)
+        with pytest.raises(InvalidRequest):
+            create_ops_user(session, "tom@casapay.me", "long enough pw", "owner", 0)
+        assert authenticate(session, "maria@casapay.me", "wrong password") is None
+        assert authenticate(session, "nobody@casapay.me", "correct horse battery") is None
+        found = authenticate(session, "MARIA@casapay.me", "correct horse battery")
+        assert found is not None
+        token = start_session(session, found, services.clock())
+    with services.sessions() as session:
+        logged_in = resolve_session(session, token, services.clock())
+        assert logged_in is not None and logged_in.user.id == user.id
+        assert resolve_session(session, token + "x", services.clock()) is None
+        assert resolve_session(session, token, services.clock() + 13 * 3600) is None  # expired
+
+
+def test_cli_creates_an_ops_user_reading_the_password_from_stdin(
+    services: Services,
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    monkeypatch.setenv("CASAPAY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CASAPAY_SECRET", "s")
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    assert cli.main(["ops-users", "create", "root@casapay.me", "--role", "admin"]) == 0
+    user_id = capsys.readouterr().out.strip()
+    with services.sessions() as session:
+        user = session.scalars(select(OpsUser)).one()
+        assert user.id == user_id and user.role == "admin"
+        assert verify_password("correct horse battery", user.password_hash)
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    assert cli.main(["ops-users", "create", "root@casapay.me"]) == 2
+    assert "already exists" in capsys.readouterr().err
