@@ -58,9 +58,7 @@ def authenticate(request: Request) -> Ctx:
         key = find_key(session, secret)
     if key is None:
         raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
-    return Ctx(
-        account_id=key.account_id, livemode=key.livemode, services=services, key_id=key.id
-    )
+    return Ctx(account_id=key.account_id, livemode=key.livemode, services=services, key_id=key.id)
 
 
 Auth = Annotated[Ctx, Depends(authenticate)]

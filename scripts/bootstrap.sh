@@ -14,6 +14,8 @@ done
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
 if [ "${CASAPAY_BROWSER_TESTS:-1}" = "1" ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
+  # Readable text in the workbench screenshots the browser tests save.
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need_apt[*]}"

@@ -4,6 +4,7 @@ and the in-process broker. Tests that need Redis, S3 or sockets build those in t
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ class FakeClock:
 def pg_url() -> Iterator[str]:
     """A throwaway database per test run (and per xdist worker), migrated with Alembic."""
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"casapay_test_{os.getpid()}_{worker}"
+    name = f"casapay_test_{os.getpid()}_{worker}_{secrets.token_hex(3)}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -79,9 +79,11 @@ def page(browser: Any, live_server: str) -> Iterator[Any]:
     expected = ("status of 400", "status of 409")
     pg.on(
         "console",
-        lambda msg: errors.append(msg.text)
-        if msg.type == "error" and not any(e in msg.text for e in expected)
-        else None,
+        lambda msg: (
+            errors.append(msg.text)
+            if msg.type == "error" and not any(e in msg.text for e in expected)
+            else None
+        ),
     )
     yield pg
     context.close()

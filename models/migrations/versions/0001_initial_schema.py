@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:29:04.000657
+Create Date: 2026-11-21 11:33:11.158981
 """
 
 from collections.abc import Sequence
@@ -89,6 +89,34 @@ def upgrade() -> None:
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_customers_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_customers_created"), ["created"], unique=False)
+
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("livemode", sa.Boolean(), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("path", sa.String(length=500), nullable=False),
+        sa.Column("params_hash", sa.String(length=64), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("response_status", sa.Integer(), nullable=True),
+        sa.Column("response_body", sa.LargeBinary(), nullable=True),
+        sa.Column("response_content_type", sa.String(length=100), nullable=True),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_idempotency_keys_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_keys")),
+        sa.UniqueConstraint(
+            "account_id",
+            "livemode",
+            "key",
+            name=op.f("uq_idempotency_keys_account_id_livemode_key"),
+        ),
+    )
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_idempotency_keys_created"), ["created"], unique=False)
 
     op.create_table(
         "ops_sessions",
@@ -214,6 +242,7 @@ def upgrade() -> None:
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("claimed_at", sa.BigInteger(), nullable=True),
+        sa.Column("extracted_at", sa.BigInteger(), nullable=True),
         sa.Column("received_at", sa.BigInteger(), nullable=False),
         sa.Column("processed_at", sa.BigInteger(), nullable=True),
         sa.Column("paid_at", sa.BigInteger(), nullable=True),
@@ -301,6 +330,7 @@ def upgrade() -> None:
         sa.Column("amount_remaining", sa.BigInteger(), nullable=False),
         sa.Column("pdf_blob_key", sa.String(length=300), nullable=True),
         sa.Column("payment_intent", sa.String(length=40), nullable=True),
+        sa.Column("paid_out_of_band", sa.Boolean(), nullable=False),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("finalized_at", sa.BigInteger(), nullable=True),
         sa.Column("paid_at", sa.BigInteger(), nullable=True),
@@ -334,6 +364,7 @@ def upgrade() -> None:
         sa.Column("account_id", sa.String(length=40), nullable=False),
         sa.Column("livemode", sa.Boolean(), nullable=False),
         sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
@@ -357,6 +388,43 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_invoice_items_created"), ["created"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_invoice_items_invoice_id"), ["invoice_id"], unique=False
+        )
+
+    op.create_table(
+        "payment_intents",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("livemode", sa.Boolean(), nullable=False),
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("customer_id", sa.String(length=40), nullable=False),
+        sa.Column("amount", sa.BigInteger(), nullable=False),
+        sa.Column("amount_received", sa.BigInteger(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("status", sa.String(length=32), nullable=False),
+        sa.Column("payment_method_type", sa.String(length=32), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_payment_intents_account_id_accounts")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.id"], name=op.f("fk_payment_intents_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_payment_intents_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_payment_intents")),
+    )
+    with op.batch_alter_table("payment_intents", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_payment_intents_account_id"), ["account_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_payment_intents_created"), ["created"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_payment_intents_customer_id"), ["customer_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_payment_intents_invoice_id"), ["invoice_id"], unique=False
         )
 
     op.create_table(
@@ -483,6 +551,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payment_requests_account_id"))
 
     op.drop_table("payment_requests")
+    with op.batch_alter_table("payment_intents", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_payment_intents_invoice_id"))
+        batch_op.drop_index(batch_op.f("ix_payment_intents_customer_id"))
+        batch_op.drop_index(batch_op.f("ix_payment_intents_created"))
+        batch_op.drop_index(batch_op.f("ix_payment_intents_account_id"))
+
+    op.drop_table("payment_intents")
     with op.batch_alter_table("invoice_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invoice_items_invoice_id"))
         batch_op.drop_index(batch_op.f("ix_invoice_items_created"))
@@ -530,6 +605,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_ops_sessions_user_id"))
 
     op.drop_table("ops_sessions")
+    with op.batch_alter_table("idempotency_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_idempotency_keys_created"))
+
+    op.drop_table("idempotency_keys")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_created"))
         batch_op.drop_index(batch_op.f("ix_customers_account_id"))
