@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 
-from models.accounts import Account
 from models.alias_invoices import AliasInvoice
 from models.alias_invoices import Extraction as ExtractionRow
 from models.db import transaction
@@ -17,6 +16,7 @@ from models.review import ReviewItem
 from models.services import Services
 from review.billing_path import bill_alias_invoice
 from review.routing import decide
+from review.thresholds import threshold_for
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +37,7 @@ def run_route(services: Services, alias_invoice_id: str) -> None:
             )
             if extraction is None:
                 return
-            account = session.get(Account, row.account_id)
-            threshold = services.settings.review_threshold
-            if account is not None and account.review_threshold is not None:
-                threshold = account.review_threshold
+            threshold = threshold_for(session, row.account_id, services.settings.review_threshold)
             decision = decide(extraction.result, threshold)
             now = services.clock()
             target = "processed" if decision.bill else "requires_review"

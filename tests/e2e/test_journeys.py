@@ -140,3 +140,52 @@ def test_retry_processes_a_failed_alias_invoice_again(stack: Stack) -> None:
         assert r.status_code == 400
         assert r.json()["error"]["code"] == "status_transition_invalid"
         assert "status is processed" in r.json()["error"]["message"]
+
+
+def review_item_for(stack: Stack, alias_invoice_id: str) -> dict[str, Any]:
+    with stack.client() as api:
+        page = api.get(
+            "/v1/review_items", params={"alias_invoice": alias_invoice_id, "status": "pending"}
+        )
+        assert page.status_code == 200, page.text
+        (item,) = page.json()["data"]
+        return item  # type: ignore[no-any-return]
+
+
+def test_review_approve_bills_the_corrected_amount(stack: Stack) -> None:
+    alias = new_tenant(stack)
+    mail_pdf(stack, alias, invoice_pdf(currency_symbol="", due_date=""))
+    ainv = settled(stack, alias)
+    assert ainv["status"] == "requires_review"
+    item = review_item_for(stack, ainv["id"])
+    with stack.client() as api:
+        r = api.post(
+            f"/v1/review_items/{item['id']}/approve",
+            data={"total_amount": "131000", "currency": "eur", "due_date": "2026-02-15"},
+        )
+        assert r.status_code == 200, r.text
+        done = api.get(f"/v1/alias_invoices/{ainv['id']}").json()
+    assert done["status"] == "processed"
+    assert (done["payment_request"]["amount"], done["payment_request"]["currency"]) == (
+        131000,
+        "eur",
+    )
+
+
+def test_rejected_invoice_can_be_retried_and_is_processed_again(stack: Stack) -> None:
+    alias = new_tenant(stack)
+    mail_pdf(stack, alias, invoice_pdf(currency_symbol="", due_date=""))
+    ainv = settled(stack, alias)
+    item = review_item_for(stack, ainv["id"])
+    with stack.client() as api:
+        r = api.post(f"/v1/review_items/{item['id']}/reject", data={"reason": "wrong tenant"})
+        assert r.status_code == 200, r.text
+        failed = api.get(f"/v1/alias_invoices/{ainv['id']}").json()
+        assert failed["status"] == "failed"
+        assert failed["error"]["code"] == "rejected_in_review"
+        retried = api.post(f"/v1/alias_invoices/{ainv['id']}/retry")
+        assert retried.status_code == 200, retried.text
+        assert retried.json()["error"] is None
+    again = settled(stack, alias)
+    assert again["status"] == "requires_review"  # processed again, back in front of a person
+    assert review_item_for(stack, ainv["id"])["id"] != item["id"]
