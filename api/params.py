@@ -113,6 +113,14 @@ def _is_schema_step(step: str) -> bool:
     return "[" in step or "-" in step or step in {"str", "int", "bool", "list", "dict"}
 
 
+# pydantic error type prefix → Stripe's code and what the parameter must be.
+_TYPE_ERRORS = {
+    "int_": ("parameter_invalid_integer", "an integer"),
+    "bool_": ("parameter_invalid_boolean", "a boolean"),
+    "string_type": ("parameter_invalid_string", "a string"),
+}
+
+
 def _to_api_error(exc: ValidationError) -> ApiError:
     error = exc.errors()[0]
     # Unions and validators add their own steps to `loc` (`metadata.dict[str,str]`,
@@ -128,17 +136,9 @@ def _to_api_error(exc: ValidationError) -> ApiError:
         return ApiError(
             400, f"Missing required param: {param}.", code="parameter_missing", param=param
         )
-    if kind.startswith("int") or kind.startswith("bool") or kind.startswith("string"):
-        expected = {"int": "an integer", "boo": "a boolean", "str": "a string"}[kind[:3]]
-        code = {
-            "int": "parameter_invalid_integer",
-            "boo": "parameter_invalid_boolean",
-            "str": "parameter_invalid_string",
-        }[kind[:3]]
-        if kind in {"string_too_long", "string_too_short", "string_pattern_mismatch"}:
-            code = "parameter_invalid"
-            expected = error["msg"].lower()
-        return ApiError(400, f"Invalid {param}: must be {expected}.", code=code, param=param)
+    for prefix, (code, expected) in _TYPE_ERRORS.items():
+        if kind.startswith(prefix):
+            return ApiError(400, f"Invalid {param}: must be {expected}.", code=code, param=param)
     message = error["msg"].removeprefix("Value error, ")
     return ApiError(400, f"Invalid {param}: {message}", code="parameter_invalid", param=param)
 

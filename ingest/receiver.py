@@ -50,18 +50,16 @@ def accept_message(
     for pdf in parsed.pdfs:
         services.blobs.put(pdf_key(pdf.sha256), pdf.data, "application/pdf")
     try:
-        result = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
+        accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
     except IntegrityError:
         # The same message arrived on two connections at once; the other one won the insert.
-        result = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
-    queued = [ainv for ainv, status in result[1] if status == "received"]
+        accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
     for alias_invoice_id in queued:
         try:
             services.queue.enqueue(EXTRACT, alias_invoice_id)
         except QueueUnavailable:
             log.warning("queue down; the sweeper will pick up %s", alias_invoice_id)
-    created = tuple(ainv for ainv, _ in result[1])
-    return Accepted(message_id=result[0], created=created, duplicate=result[2])
+    return accepted
 
 
 def pdf_key(sha256: str) -> str:
@@ -76,7 +74,8 @@ def _record(
     rcpt_tos: Sequence[str],
     raw: bytes,
     parsed: ParsedMail,
-) -> tuple[str, list[tuple[str, str]], bool]:
+) -> tuple[Accepted, list[str]]:
+    """Returns what was accepted and the new alias invoices to queue for extraction."""
     now = services.clock()
     created: list[tuple[str, str]] = []
     with transaction(services.sessions) as session:
@@ -99,7 +98,8 @@ def _record(
             session.flush()
         for alias in _aliases(session, rcpt_tos):
             created.extend(_alias_invoices(session, message, alias, parsed, now))
-    return message.id, created, duplicate
+    accepted = Accepted(message.id, tuple(ainv for ainv, _ in created), duplicate)
+    return accepted, [ainv for ainv, status in created if status == "received"]
 
 
 def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
