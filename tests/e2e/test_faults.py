@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from models.alias_invoices import AliasInvoice
 from models.invoices import Invoice
@@ -15,38 +17,34 @@ from tests.pdfs import invoice_pdf, scanned_pdf
 pytestmark = pytest.mark.e2e
 
 
-def status_of(stack: Stack, alias_invoice_id: str) -> str:
+def scalar(stack: Stack, stmt: Any) -> Any:
+    """Read one value straight from the stack's database."""
     engine = create_engine(stack.env["DATABASE_URL"])
     try:
         with engine.connect() as conn:
-            stmt = select(AliasInvoice.status).where(AliasInvoice.id == alias_invoice_id)
-            return str(conn.execute(stmt).scalar_one())
+            return conn.execute(stmt).scalar_one()
     finally:
         engine.dispose()
+
+
+def status_of(stack: Stack, alias_invoice_id: str) -> str:
+    return str(
+        scalar(stack, select(AliasInvoice.status).where(AliasInvoice.id == alias_invoice_id))
+    )
 
 
 def attempts_of(stack: Stack, alias_invoice_id: str) -> int:
-    engine = create_engine(stack.env["DATABASE_URL"])
-    try:
-        with engine.connect() as conn:
-            stmt = select(AliasInvoice.attempts).where(AliasInvoice.id == alias_invoice_id)
-            return int(conn.execute(stmt).scalar_one())
-    finally:
-        engine.dispose()
+    stmt = select(AliasInvoice.attempts).where(AliasInvoice.id == alias_invoice_id)
+    return int(scalar(stack, stmt))
 
 
 def invoices_for(stack: Stack, alias_invoice_id: str) -> int:
-    engine = create_engine(stack.env["DATABASE_URL"])
-    try:
-        with engine.connect() as conn:
-            stmt = (
-                select(func.count())
-                .select_from(Invoice)
-                .where(Invoice.alias_invoice_id == alias_invoice_id)
-            )
-            return int(conn.execute(stmt).scalar_one())
-    finally:
-        engine.dispose()
+    stmt = (
+        select(func.count())
+        .select_from(Invoice)
+        .where(Invoice.alias_invoice_id == alias_invoice_id)
+    )
+    return int(scalar(stack, stmt))
 
 
 def test_worker_killed_mid_job_still_finishes_exactly_once(real_stack: Stack) -> None:
@@ -77,12 +75,7 @@ def test_pdf_lost_from_storage_fails_then_retry_after_restore_processes(
     pdf = invoice_pdf(reference="INV-RESTORE-1")
     mail_pdf(stack, alias, pdf)
     (ainv,) = alias_invoices(stack, alias)
-    engine = create_engine(stack.env["DATABASE_URL"])
-    with engine.connect() as conn:
-        key = conn.execute(
-            text("SELECT pdf_blob_key FROM alias_invoices WHERE id = :id"), {"id": ainv["id"]}
-        ).scalar_one()
-    engine.dispose()
+    key = scalar(stack, select(AliasInvoice.pdf_blob_key).where(AliasInvoice.id == ainv["id"]))
     s3 = boto3.client(
         "s3",
         endpoint_url=stack.env["S3_ENDPOINT_URL"],
