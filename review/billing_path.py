@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from billing.invoices import NewItem, create_invoice, finalize_invoice
+from billing.money import format_amount
 from billing.notifications import queue_email, record_wallet_entry
 from billing.payment_requests import payment_link
 from models.alias_invoices import AliasInvoice
@@ -136,10 +137,6 @@ def bill_alias_invoice(
         pr.status = "sent"
         pr.sent_at = now
     return pr, messages
-
-
-def format_amount(amount: int, currency: str) -> str:
-    return f"{amount / 100:,.2f} {currency.upper()}"
 
 
 def _email_text(name: str | None, amount: str, reference: object, due: object, link: str) -> str:
