@@ -187,3 +187,40 @@ def test_document_without_any_amount_fails_no_amount_found(
     failed = row(services, ainv)
     assert (failed.status, failed.error_code) == ("failed", "no_amount_found")
     assert count(services, Invoice) == 0
+
+
+class FlakyBlobs:
+    """The real store, unreachable for the first `failures` reads (a network blip)."""
+
+    def __init__(self, inner: object, failures: int) -> None:
+        self.inner = inner
+        self.failures = failures
+
+    def get(self, key: str) -> bytes:
+        if self.failures:
+            self.failures -= 1
+            from models.blobstore import BlobStoreError
+
+            raise BlobStoreError("connection reset")
+        return self.inner.get(key)  # type: ignore[attr-defined, no-any-return]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+def test_transient_storage_errors_are_retried_with_backoff(services: Services) -> None:
+    from cli import start_worker
+
+    make_alias(services)
+    (ainv,) = deliver(services, invoice_pdf())
+    services.blobs = FlakyBlobs(services.blobs, failures=2)  # type: ignore[assignment]
+    runtime = start_worker(services)
+    try:
+        broker = services.queue.broker
+        for _ in range(3):  # the retries wait in the delay queue between attempts
+            broker.join("extract.DQ", fail_fast=True)  # type: ignore[attr-defined]
+            drain(services)
+    finally:
+        runtime.stop()
+    done = row(services, ainv)
+    assert done.status == "processed" and done.attempts == 3
