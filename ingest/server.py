@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -21,6 +22,11 @@ def start_smtp(services: Services, port: int | None = None) -> Controller:
         "data_size_limit": settings.max_message_bytes,
         "ident": "CasaPay Inbox",
     }
+    if settings.smtp_tls_cert:
+        # STARTTLS offered, not required: senders that cannot do TLS still deliver.
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(settings.smtp_tls_cert, settings.smtp_tls_key)
+        kwargs["tls_context"] = context
     controller = InboxController(
         InboxHandler(services),
         hostname=settings.smtp_host,

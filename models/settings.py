@@ -28,6 +28,8 @@ class Settings:
     max_recipients: int
     outbound_smtp: str | None
     mail_from: str
+    smtp_tls_cert: str | None
+    smtp_tls_key: str | None
     processing_lease_seconds: int
     sweep_interval_seconds: float
     worker_threads: int
@@ -65,6 +67,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_recipients=int(env.get("CASAPAY_MAX_RECIPIENTS", "50")),
         outbound_smtp=env.get("CASAPAY_OUTBOUND_SMTP") or None,
         mail_from=env.get("CASAPAY_MAIL_FROM", "CasaPay <no-reply@casapay.me>"),
+        smtp_tls_cert=env.get("CASAPAY_SMTP_TLS_CERT") or None,
+        smtp_tls_key=env.get("CASAPAY_SMTP_TLS_KEY") or None,
         processing_lease_seconds=int(env.get("CASAPAY_PROCESSING_LEASE_SECONDS", "900")),
         sweep_interval_seconds=float(env.get("CASAPAY_SWEEP_INTERVAL_SECONDS", "30")),
         worker_threads=int(env.get("CASAPAY_WORKER_THREADS", "2")),
