@@ -62,3 +62,21 @@ def test_too_many_pages_is_refused() -> None:
     with pytest.raises(ExtractionFailed) as info:
         extract_pdf((FIXTURES / "text_nl_invoice.pdf").read_bytes(), small)
     assert info.value.code == "too_many_pages"
+
+
+def test_damaged_pdfs_fail_with_a_code_never_a_crash() -> None:
+    import random
+
+    data = (FIXTURES / "text_es_invoice.pdf").read_bytes()
+    rnd = random.Random(7)
+    for i in range(40):
+        damaged = bytearray(data)
+        if i % 2:
+            damaged = damaged[: rnd.randrange(len(damaged))]
+        else:
+            start = rnd.randrange(len(damaged))
+            damaged = damaged[:start] + damaged[start + rnd.randrange(1, 200):]
+        try:
+            extract_pdf(bytes(damaged), CONFIG)
+        except ExtractionFailed as exc:
+            assert exc.code in {"pdf_unreadable", "no_amount_found", "pdf_encrypted"}
