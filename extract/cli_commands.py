@@ -104,7 +104,8 @@ def _print_eval(result: dict[str, object]) -> None:
         prec = summary["auto_approve_precision"]
         print(f"  straight-through        {summary['straight_through']}"
               f"  ({summary['auto_approved']} auto-approved)")
-        print(f"  auto-approve precision  {prec}")
+        print(f"  auto-approve precision  {prec}"
+              f"  (strict, every null due date scored: {summary['auto_approve_precision_strict']})")
         print(f"  pages/s text {summary['pages_per_second']['text']}"
               f"  ocr {summary['pages_per_second']['ocr']}")
         if summary["auto_approve_wrong"]:
