@@ -100,6 +100,10 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
         for k in ("amount_due", "total", "subtotal", "tax", "prepaid")
     }
     gross_tab, net_tab, tax_tab = by["total"], by["subtotal"], by["tax"]
+    tendered = _best_per_value(c for c in cands if c.label == "tendered")
+    change = _best_per_value(c for c in cands if c.label == "change")
+    # Receipts: cash handed over minus change given back is the total actually paid.
+    paid_totals = {t - c for t in tendered for c in change if t > c >= 0}
     due_tab, pre_tab = by["amount_due"], by["prepaid"]
     positive_tax = [t for t in tax_tab if t != 0]
 
@@ -112,11 +116,23 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
             return 0.15
         if any(_eq(g - p, d) for p in pre_tab for d in due_tab if p):
             return 0.3
+        if any(_eq(g, v) for v in paid_totals):
+            return 0.3
         return 0.0
 
     gross: Pick | None = None
     reasons: tuple[str, ...] = ()
     consistent = False
+    if tendered and change:
+        # A receipt's total is positive and not more than the cash handed over (with a wide
+        # margin, since OCR misreads digits of either).
+        most = max(tendered)
+        gross_tab = {g: wc for g, wc in gross_tab.items() if 0 < g <= 2 * most}
+    if paid_totals and not gross_tab:
+        value = max(paid_totals)
+        if value > 0:
+            gross = Pick(value, None, 0.6, ("total_computed_from_tendered_minus_change",))
+            gross_tab = {}
     if gross_tab:
         max_abs = max(abs(v) for v in gross_tab)
         ranked = sorted(

@@ -16,7 +16,7 @@ from extract.layout import BBox, PageLayout, Segment, value_places
 from extract.nlp import LabelHit, find_labels
 from extract.numbers import find_amounts
 
-AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid")
+AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid", "tendered", "change")
 DATE_LABELS = ("due_date", "issue_date", "other_date")
 PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
 CURRENCY_NEAR_RE = re.compile(

@@ -31,8 +31,8 @@ from extract.textfields import (
     resolve_dates,
     resolve_iban,
     resolve_reference,
-    resolve_vendor,
 )
+from extract.vendor import resolve_vendor
 
 
 def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:

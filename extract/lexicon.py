@@ -167,6 +167,15 @@ LABELS: dict[str, tuple[str, ...]] = {
         "nummer", "globale nummer", "gln",
         "n° de facture associee", "facture associee", "booking id",
     ),
+    # Receipts: money handed over and change given back (tendered - change = total).
+    "tendered": (
+        "cash", "cash received", "tendered", "amount tendered", "cash tendered", "bar", "gegeben",
+        "especes", "contant", "efectivo", "contanti", "payment", "paid amount",
+    ),
+    "change": (
+        "change", "change due", "ruckgeld", "wechselgeld", "monnaie rendue", "rendu",
+        "wisselgeld", "terug", "cambio", "vuelto", "resto",
+    ),
     "payment_terms": (
         "payment terms", "terms", "zahlungsbedingungen", "zahlungsbedingung",
         "conditions de paiement", "conditions de reglement", "betalingsvoorwaarden",

@@ -84,6 +84,8 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     result: list[TextPage] = []
     try:
@@ -116,7 +118,8 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
                 page.close()
     except PDFPasswordIncorrect as exc:
         raise ExtractionFailed("pdf_encrypted", "the PDF is protected by a password") from exc
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
+    except (PDFSyntaxError, PSException, PdfminerException, MalformedPDFException, ValueError,
+            KeyError, TypeError, IndexError, AssertionError) as exc:
         raise ExtractionFailed("pdf_unreadable", f"cannot read the PDF's pages: {exc}") from exc
     return result
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from extract.result import Check, FieldValue
 
-# Probability-like factors; see README of the engine in extract/__init__.py for the rationale.
+# Probability-like factors; extract/README.md explains the rationale.
 MISSING_DUE_FACTOR = 0.88  # a due date is absent on ~1/3 of real invoices ("due on receipt")
 KIND_FACTOR = {"invoice": 1.0, "credit_note": 0.3, "receipt": 0.3, "other": 0.2}
 FAILED_CHECK_FACTOR = 0.75

@@ -14,7 +14,7 @@ from extract.dates import find_dates, parse_date
 from extract.iban import find_ibans
 from extract.layout import BBox, PageLayout, Segment, value_places
 from extract.lexicon import STOPWORDS, fold
-from extract.nlp import find_doc_words, has_legal_form
+from extract.nlp import find_doc_words
 
 
 @dataclass(frozen=True)
@@ -319,51 +319,6 @@ def resolve_iban(pages: list[PageLayout]) -> Found | None:
                 for start, end, iban in find_ibans(seg.text):
                     return Found(iban, 0.95, page.number, seg.bbox(start, end),
                                  seg.words[0].source)
-    return None
-
-
-_BUYER_RE = re.compile(
-    r"\b(bill to|billed to|invoice to|sold to|ship to|customer|rechnungsempfanger|kaufer|"
-    r"kunde|lieferadresse|client|destinataire|facture a|klant|factuuradres|afleveradres|"
-    r"cliente|destinatario|fatturare a|leistungsempfanger)\b",
-)
-_SELLER_RE = re.compile(r"\b(verkaufer|seller|supplier|lieferant|vendor|fournisseur|"
-                        r"leverancier|proveedor|fornitore|from)\b")
-
-
-def resolve_vendor(pages: list[PageLayout]) -> Found | None:
-    """Seller name: a company-looking phrase (legal form) outside the buyer's address block."""
-    if not pages:
-        return None
-    first = pages[0]
-    buyer_zone: list[tuple[float, float, float]] = []
-    best: tuple[float, Segment] | None = None
-    for li, line in enumerate(first.lines):
-        for seg in line.segments:
-            if _BUYER_RE.search(seg.folded):
-                buyer_zone.append((seg.x0 - 20, seg.x1 + 150, seg.bottom + 70))
-                continue
-            text = seg.text.strip(" :,-")
-            if len(text) < 3 or len(text) > 60 or not re.search(r"[A-Za-z]{2}", text):
-                continue
-            if not has_legal_form(text):
-                continue
-            in_buyer = any(x0 <= seg.x0 <= x1 and seg.top <= bottom and seg.top >= bottom - 120
-                           for x0, x1, bottom in buyer_zone)
-            score = 1.0 - li * 0.01 - (0.5 if in_buyer else 0.0)
-            score += 0.2 if li > 0 and _SELLER_RE.search(
-                " ".join(s.folded for s in first.lines[max(0, li - 2)].segments)) else 0.0
-            if best is None or score > best[0]:
-                best = (score, seg)
-    if best is not None:
-        seg = best[1]
-        return Found(seg.text.strip(" :,-"), 0.7 if best[0] > 0.5 else 0.45, first.number,
-                     seg.bbox(), seg.words[0].source)
-    for line in first.lines[:5]:
-        seg = line.segments[0]
-        if re.search(r"[A-Za-z]{3}", seg.text) and not find_doc_words(seg.folded):
-            return Found(seg.text.strip(), 0.35, first.number, seg.bbox(), seg.words[0].source,
-                         ("vendor_guessed_from_letterhead",))
     return None
 
 

@@ -1,0 +1,63 @@
+"""Languages, currency, payment terms, references and document kinds from page text."""
+
+import datetime
+
+from extract.candidates import label_index
+from extract.layout import PageLayout, Word, build_lines
+from extract.textfields import (
+    classify,
+    detect_currency,
+    detect_languages,
+    payment_terms,
+    resolve_reference,
+)
+
+
+def _page(lines: list[str]) -> PageLayout:
+    words = []
+    for i, line in enumerate(lines):
+        x = 50.0
+        for part in line.split(" "):
+            words.append(Word(part, x, 100 + 20 * i, x + 6 * len(part), 110 + 20 * i, 1))
+            x += 6 * len(part) + 4
+    return PageLayout(1, 595, 842, "text", build_lines(words, 1))
+
+
+def test_language_detection() -> None:
+    assert detect_languages("Bitte zahlen Sie die Rechnung und der Betrag ist fällig")[0] == "deu"
+    assert detect_languages("Veuillez payer la facture avec le montant de la date")[0] == "fra"
+    assert detect_languages("Gelieve de factuur te betalen voor het bedrag")[0] == "nld"
+
+
+def test_declared_currency_beats_symbols() -> None:
+    page = _page(["Währung: EUR", "Total 12,00 $"])
+    found = detect_currency([page], None)
+    assert found is not None and found.value == "eur" and found.confidence > 0.9
+
+
+def test_due_date_from_terms_sentence_but_not_from_discount() -> None:
+    page = _page(["Zahlbar innerhalb 30 Tagen netto bis 04.07.2025, 3% Skonto bis 15.06.2025"])
+    found = payment_terms([page], "DMY", ("deu",), None)
+    assert found is not None and found.value == datetime.date(2025, 7, 4)
+    discount_only = _page(["Bei Zahlung innerhalb 14 Tagen gewähren wir 2% Skonto."])
+    assert payment_terms([discount_only], "DMY", ("deu",), datetime.date(2025, 1, 1)) is None
+
+
+def test_within_days_is_computed_from_issue_date() -> None:
+    page = _page(["Payment terms: payable within 14 days."])
+    found = payment_terms([page], "MDY", ("eng",), datetime.date(2025, 1, 2))
+    assert found is not None and found.value == datetime.date(2025, 1, 16)
+    assert found.source == "computed"
+
+
+def test_reference_from_title_heading() -> None:
+    page = _page(["Rechnung des Versicherers (575) Nr. 00.123.456.7-2018-1 vom 18.04.2018"])
+    found = resolve_reference([], label_index([page]))
+    assert found is not None and found.value == "00.123.456.7-2018-1"
+
+
+def test_document_kinds() -> None:
+    assert classify([_page(["Creditnota", "Totaal 10,00"])])[0] == "credit_note"
+    assert classify([_page(["RECEIPT", "Cash 10.00", "Change 1.00"])])[0] == "receipt"
+    assert classify([_page(["Spring newsletter", "unsubscribe here"])])[0] == "other"
+    assert classify([_page(["Rechnungsnummer: 1", "Summe 10,00"])])[0] == "invoice"
