@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI, Request, Response
 
+from api.billing_schemas import install_error_docs
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.routers import (
@@ -54,4 +55,5 @@ def create_app(services: Services) -> FastAPI:
         hosted,
     ):
         app.include_router(module.router)
+    install_error_docs(app)
     return app
