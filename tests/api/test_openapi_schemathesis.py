@@ -22,7 +22,7 @@ from api.app import create_app
 from models.services import Services
 from tests.conftest import new_account
 
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 30
 
 
 @pytest.fixture
