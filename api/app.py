@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import FastAPI, Request, Response
 
 from api import workbench
+from api.billing_schemas import install_error_docs
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
 from api.routers import (
@@ -60,4 +61,5 @@ def create_app(services: Services) -> FastAPI:
         workbench,
     ):
         app.include_router(module.router)
+    install_error_docs(app)
     return app

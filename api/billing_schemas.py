@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from fastapi import FastAPI
 from pydantic import BaseModel
 
 from api.params import inline_refs, openapi_body, openapi_query
@@ -129,12 +130,40 @@ def documented(
     if query is not None:
         extra.update(openapi_query(query))
     ok = response if isinstance(response, dict) else schema(response)
+    extra["responses"] = {"200": _json(ok, "Successful response"), **error_responses()}
+    return extra
+
+
+def error_responses() -> dict[str, Any]:
     error = schema(ErrorOut)
-    extra["responses"] = {
-        "200": _json(ok, "Successful response"),
+    return {
         "400": _json(error, "Invalid request, or not allowed in the object's state"),
         "401": _json(error, "No valid API key"),
+        "402": _json(error, "The payment could not be made"),
         "404": _json(error, "No such object"),
         "409": _json(error, "Idempotency key in use by a concurrent request"),
+        "500": _json(error, "Our fault; the reply is Stripe-shaped too"),
     }
-    return extra
+
+
+def install_error_docs(app: FastAPI) -> None:
+    """Every /v1 operation documents the Stripe-shaped error replies it can give (the 422 that
+    FastAPI documents by default is never sent: validation errors are 400s)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        for path, item in document.get("paths", {}).items():
+            if not path.startswith("/v1/"):
+                continue
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                responses.pop("422", None)
+                for status, body in error_responses().items():
+                    responses.setdefault(status, body)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -35,6 +35,12 @@ class RangeFilter(BaseModel):
 def apply_range(stmt: Select[Any], column: Any, value: int | RangeFilter | None) -> Select[Any]:
     if value is None:
         return stmt
+    bounds = [value] if isinstance(value, int) else [value.gt, value.gte, value.lt, value.lte]
+    if any(b is not None and not -(2**63) <= b < 2**63 for b in bounds):
+        # Beyond a 64-bit column: a clear 400 rather than the database's overflow error.
+        raise ApiError(
+            400, "Range filter values must be 64-bit integers.", code="parameter_invalid"
+        )
     if isinstance(value, int):
         return stmt.where(column == value)
     # Python's comparison dunders are __ge__/__le__, not __gte__/__lte__.

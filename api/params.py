@@ -91,7 +91,30 @@ async def read_params(request: Request) -> tuple[dict[str, Any], bool]:
                     "application/x-www-form-urlencoded or application/json.",
                     code="parameter_invalid",
                 )
+    _reject_nul(params, "")
     return params, stringly
+
+
+def _reject_nul(node: Any, name: str) -> None:
+    """PostgreSQL text cannot hold NUL: refuse it here as a 400 instead of failing as a 500."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            child = f"{name}[{key}]" if name else str(key)
+            if "\x00" in str(key):
+                raise ApiError(
+                    400, "Parameter names cannot contain NUL characters.", code="parameter_invalid"
+                )
+            _reject_nul(value, child)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _reject_nul(value, f"{name}[{index}]")
+    elif isinstance(node, str) and "\x00" in node:
+        raise ApiError(
+            400,
+            f"Invalid {name}: NUL characters are not allowed.",
+            code="parameter_invalid",
+            param=name,
+        )
 
 
 def parse_model(model: type[M], params: dict[str, Any], *, stringly: bool) -> M:

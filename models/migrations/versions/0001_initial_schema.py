@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:33:11.158981
+Create Date: 2026-11-21 11:55:05.235184
 """
 
 from collections.abc import Sequence
