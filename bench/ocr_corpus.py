@@ -73,7 +73,9 @@ def main() -> int:
             want = due if due is not None else truth.get("total_amount")
             auto_ok += int(got.get("total_amount") == want
                            and got.get("currency") == truth.get("currency"))
-        print(f"{pdf.name[:50]:50} {score:.2f}", file=sys.stderr)
+        verdict = compare(truth, got)
+        wrong = [f"{k}={got.get(k)!r}" for k, ok in verdict.items() if ok is False]
+        print(f"{pdf.name[:50]:50} {score:.2f} {' '.join(wrong)}", file=sys.stderr)
     seconds = time.perf_counter() - start
     report = {
         "documents": docs, "pages": pages, "dpi": args.dpi,
