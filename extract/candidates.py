@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from extract.dates import DateMatch, find_dates, parse_date
 from extract.layout import BBox, PageLayout, Segment, value_places
+from extract.lexicon import fold
 from extract.nlp import LabelHit, find_labels
 from extract.numbers import find_amounts
 
@@ -111,7 +112,8 @@ def _make(ls: LabelledSegment, hit: LabelHit, value: object, score: float, seg: 
     return Candidate(
         label=hit.label, value=value, score=score, page=seg.page, bbox=seg.bbox(start, end),
         source=source, label_text=ls.segment.text[hit.start:hit.end],
-        order=(seg.page, seg.line_no, seg.x0), relation=relation, context=ls.segment.folded,
+        order=(seg.page, seg.line_no, seg.x0), relation=relation,
+        context=fold(ls.page.lines[ls.line_index].text),
     )
 
 

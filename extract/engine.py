@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from extract.amounts import AmountResult, Pick, resolve_amounts
-from extract.candidates import Candidate, collect, label_index, loose_money
+from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
+from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
 from extract.config import ExtractConfig
 from extract.dates import decide_date_order, find_dates
 from extract.einvoice import EInvoice, parse_einvoice
 from extract.layout import PageLayout, Segment, build_lines
+from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
 from extract.ocr import ocr_page
@@ -153,6 +154,7 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
                                                       if amounts.gross else None))
     cur = str(currency.value) if currency else None
     _amount_fields(fields, amounts, cur)
+    _flag_unresolved_prepayment(fields, amounts, labelled)
     if "total_amount" not in fields:
         fallback = _fallback_total(cands, pages, cur)
         if fallback is not None:
@@ -181,6 +183,22 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
                 fields[name] = FieldValue(fv.value, fv.confidence, "ocr", fv.page, fv.bbox,
                                           fv.reasons)
     return fields, languages, doc_type, type_reasons
+
+
+def _flag_unresolved_prepayment(fields: dict[str, FieldValue], amounts: AmountResult,
+                                labelled: list[LabelledSegment]) -> None:
+    """Deposit/prepayment wording without a readable amount due: the total may not be payable."""
+    total = fields.get("total_amount")
+    if total is None or amounts.prepaid is not None or amounts.due_explained is not None:
+        return
+    mentioned = any(
+        h.label == "prepaid" and fold(ls.segment.folded[h.start:h.end]) not in WEAK_LABELS
+        for ls in labelled for h in ls.hits
+    )
+    if mentioned:
+        fields["total_amount"] = FieldValue(
+            total.value, total.confidence * 0.7, total.source, total.page, total.bbox,
+            (*total.reasons, "prepayment_mentioned_but_no_amount_due_found"))
 
 
 def _fv(found: Found) -> FieldValue:

@@ -139,7 +139,9 @@ def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line
     result: list[Line] = []
     for i, ws in enumerate(lines):
         ws.sort(key=lambda w: w.x0)
-        height = statistics.median(w.height for w in ws)
+        # OCR boxes hug the glyphs ("vom" is shorter than "Nr."), so also use the line's extent.
+        extent = max(w.bottom for w in ws) - min(w.top for w in ws)
+        height = max(statistics.median(w.height for w in ws), 0.8 * extent)
         gap_limit = max(1.1 * height, 6.0)
         segs: list[list[Word]] = [[ws[0]]]
         for prev, w in itertools.pairwise(ws):

@@ -25,6 +25,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "residual", "remaining", "outstanding", "outstanding amount", "amount outstanding",
         "balance to pay", "reste du", "restant du", "montant restant", "saldo a pagar", "saldo",
         "resterend bedrag", "importo residuo", "residuo",
+        "amount due (eur)", "total amount payable", "zahlbetrag (eur)", "montant a regler",
+        "total du", "te betalen bedrag", "totale a pagare",
     ),
     # Grand total including tax.
     "total": (
@@ -44,6 +46,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "total factura", "importe total", "total (iva incluido)", "total con iva", "total general",
         "totale", "totale fattura", "totale documento", "importo totale", "totale complessivo",
         "totale ivato", "totale generale",
+        "total eur", "total (eur)", "gesamt (eur)", "summe (eur)", "total general ttc",
+        "montant ttc a payer", "total incl. btw", "totaal bedrag", "importe total factura",
     ),
     # Net amount / subtotal (excluding tax).
     "subtotal": (
@@ -151,6 +155,9 @@ LABELS: dict[str, tuple[str, ...]] = {
         "factura nº", "nº factura", "num. factura", "factura numero",
         "numero fattura", "n. fattura", "fattura n.", "fattura n°", "fattura nr", "fattura numero",
         "nr. fattura", "numero documento",
+        "re-nr.", "re.-nr.", "rg.-nr.", "rg-nr.", "rechnungs nr.", "belegnr.", "beleg nr.",
+        "invoice no.:", "facture no.", "n° facture", "nº factura", "fattura nr.",
+        "factuur nummer", "invoice reference", "numero de la facture",
     ),
     # Identifiers that are not the invoice number.
     "other_id": (

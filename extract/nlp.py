@@ -98,6 +98,8 @@ class _Rules:
 
 _rules: _Rules | None = None
 _lock = threading.Lock()
+# Tokenising adds lexemes to the shared Vocab, which is not safe across threads: serialise.
+_use_lock = threading.Lock()
 
 
 def rules() -> _Rules:
@@ -125,16 +127,19 @@ def _spans(matcher: Any, doc: Any) -> list[LabelHit]:
 def find_labels(folded: str) -> list[LabelHit]:
     """Longest non-overlapping label phrases in already-folded text."""
     r = rules()
-    return _spans(r.labels, r.nlp.make_doc(folded))
+    with _use_lock:
+        return _spans(r.labels, r.nlp.make_doc(folded))
 
 
 def find_doc_words(folded: str) -> list[LabelHit]:
     """Document-kind words (invoice, credit note, receipt...) in folded text."""
     r = rules()
-    return _spans(r.docwords, r.nlp.make_doc(folded))
+    with _use_lock:
+        return _spans(r.docwords, r.nlp.make_doc(folded))
 
 
 def has_legal_form(text: str) -> bool:
     """True when the text contains a company legal form (GmbH, B.V., SARL, Ltd...)."""
     r = rules()
-    return bool(r.orgs(r.nlp.make_doc(text)))
+    with _use_lock:
+        return bool(r.orgs(r.nlp.make_doc(text)))

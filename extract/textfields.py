@@ -287,12 +287,23 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
             continue
         folded = ls.segment.folded
         matches = [(m, 0.97) for m in _REF_STRUCT_RE.finditer(folded)]
-        m = _REF_TITLE_RE.match(folded)
-        if m and ls.line_index < 20:
-            matches.append((m, 0.9))
-        m = _REF_HASH_RE.match(folded)
-        if m and ls.line_index < 20:
-            matches.append((m, 0.85))
+        line = ls.page.lines[ls.line_index]
+        if not matches and ls.segment is line.segments[0] and len(line.segments) > 1:
+            # The title may be split over columns ("Rechnung (380) | Nr. 4711 vom | 05.03.").
+            joined = " ".join(s.text for s in line.segments)
+            for jm in _REF_STRUCT_RE.finditer(fold(joined)):
+                value = joined[jm.start("ref"):jm.end("ref")].rstrip(".")
+                seg = next((s for s in line.segments if value in s.text), line.segments[0])
+                start = max(seg.text.find(value), 0)
+                ranked.append((0.95 - 0.05 * (ls.page.number - 1) - 0.002 * ls.line_index,
+                               Found(value, 0.87, ls.page.number,
+                                     seg.bbox(start, start + len(value)), seg.words[0].source)))
+        title = _REF_TITLE_RE.match(folded)
+        if title and ls.line_index < 20:
+            matches.append((title, 0.9))
+        hashed = _REF_HASH_RE.match(folded)
+        if hashed and ls.line_index < 20:
+            matches.append((hashed, 0.85))
         for m, weight in matches:
             start, end = m.span("ref")
             value = ls.segment.text[start:end].rstrip(".")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
+
+# The helper module sits beside this file; make it importable under any --import-mode.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from extract_testkit import ExtractionCache
 
 
