@@ -59,9 +59,17 @@ def memory_child() -> None:
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"pages": result.pages, "ocr_pages": result.ocr_pages,
-                      "seconds": round(seconds, 2), "python_peak_mb": round(own, 1),
-                      "tesseract_peak_mb": round(children, 1)}))
+    print(
+        json.dumps(
+            {
+                "pages": result.pages,
+                "ocr_pages": result.ocr_pages,
+                "seconds": round(seconds, 2),
+                "python_peak_mb": round(own, 1),
+                "tesseract_peak_mb": round(children, 1),
+            }
+        )
+    )
 
 
 def main() -> int:
@@ -84,8 +92,15 @@ def main() -> int:
         "ocr_1page_median_s": round(statistics.median(ocr_times), 2),
         "ocr_1page_runs_s": [round(t, 2) for t in ocr_times],
     }
-    corpus = (REPO / ".." / "shared" / "corpus" / "invoices" / "fnfe-facturx-fr-examples"
-              / "Facture_F20260025-LE_FOURNISSEUR-POUR-LE_CLIENT_EN_16931.pdf")
+    corpus = (
+        REPO
+        / ".."
+        / "shared"
+        / "corpus"
+        / "invoices"
+        / "fnfe-facturx-fr-examples"
+        / "Facture_F20260025-LE_FOURNISSEUR-POUR-LE_CLIENT_EN_16931.pdf"
+    )
     if corpus.exists():  # a busy real 1-page invoice, embedded XML ignored
         no_xml = ExtractConfig(reference_date=CONFIG.reference_date, use_embedded_xml=False)
         extract_pdf(corpus.read_bytes(), no_xml)
@@ -97,14 +112,22 @@ def main() -> int:
         report["text_1page_real_invoice_median_ms"] = round(statistics.median(real) * 1000, 1)
     if not args.skip_memory:
         child = subprocess.run(
-            [sys.executable, __file__, "--memory-child"], capture_output=True, text=True,
-            check=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+            [sys.executable, __file__, "--memory-child"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
         )
         report["scan_20_pages"] = json.loads(child.stdout.strip().splitlines()[-1])
     print(json.dumps(report, indent=2))
-    ok = (max(report["text_1page_median_ms"],  # type: ignore[type-var]
-              report.get("text_1page_real_invoice_median_ms", 0)) <= 150
-          and report["ocr_1page_median_s"] <= 3.0)  # type: ignore[operator]
+    ok = (
+        max(
+            report["text_1page_median_ms"],  # type: ignore[type-var]
+            report.get("text_1page_real_invoice_median_ms", 0),
+        )
+        <= 150
+        and report["ocr_1page_median_s"] <= 3.0
+    )  # type: ignore[operator]
     if "scan_20_pages" in report:
         mem = report["scan_20_pages"]
         assert isinstance(mem, dict)

@@ -43,8 +43,9 @@ def to_scan(pdf: bytes, dpi: int) -> bytes:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("directory", nargs="?",
-                        default=str(REPO / ".." / "shared" / "corpus" / "invoices"))
+    parser.add_argument(
+        "directory", nargs="?", default=str(REPO / ".." / "shared" / "corpus" / "invoices")
+    )
     parser.add_argument("--dpi", type=int, default=200)
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
@@ -71,14 +72,17 @@ def main() -> int:
             auto += 1
             due = truth.get("amount_due")
             want = due if due is not None else truth.get("total_amount")
-            auto_ok += int(got.get("total_amount") == want
-                           and got.get("currency") == truth.get("currency"))
+            auto_ok += int(
+                got.get("total_amount") == want and got.get("currency") == truth.get("currency")
+            )
         verdict = compare(truth, got)
         wrong = [f"{k}={got.get(k)!r}" for k, ok in verdict.items() if ok is False]
         print(f"{pdf.name[:50]:50} {score:.2f} {' '.join(wrong)}", file=sys.stderr)
     seconds = time.perf_counter() - start
     report = {
-        "documents": docs, "pages": pages, "dpi": args.dpi,
+        "documents": docs,
+        "pages": pages,
+        "dpi": args.dpi,
         "accuracy": {f: round(sum(v) / len(v), 4) if v else None for f, v in right.items()},
         "straight_through": round(auto / docs, 4) if docs else None,
         "auto_approved_total_and_currency_right": f"{auto_ok}/{auto}",

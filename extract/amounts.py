@@ -245,6 +245,10 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
         n, (w, c) = max(net_tab.items(), key=lambda kv: kv[1][0])
         subtotal = Pick(n, c, 0.5, ())
     if paid_in_full and total is not None:
-        total = Pick(total.value, total.candidate, total.confidence,
-                     (*total.reasons, "amount_due_zero_document_already_paid"))
+        total = Pick(
+            total.value,
+            total.candidate,
+            total.confidence,
+            (*total.reasons, "amount_due_zero_document_already_paid"),
+        )
     return AmountResult(total, gross, subtotal, tax, prepaid, consistent, explained, paid_in_full)

@@ -20,9 +20,7 @@ from extract.numbers import find_amounts
 AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid", "tendered", "change")
 DATE_LABELS = ("due_date", "issue_date", "other_date")
 PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
-CURRENCY_NEAR_RE = re.compile(
-    r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|rs|euro?s?)\b)", re.I
-)
+CURRENCY_NEAR_RE = re.compile(r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|rs|euro?s?)\b)", re.I)
 _FILLER = frozenset(("no", "nr", "n", "number", "nummer", "numero", "num", "nº", "n°", "de", "du"))
 REF_TOKEN_RE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9\-_/.#]*")
 
@@ -70,9 +68,19 @@ def loose_money(labelled: list[LabelledSegment]) -> list[Candidate]:
     for ls in labelled:
         seg = ls.segment
         for s, e, value in _money_in(seg.text):
-            out.append(Candidate("any", value, 0.5, seg.page, seg.bbox(s, e),
-                                 seg.words[0].source, "", (seg.page, seg.line_no, seg.x0),
-                                 "none"))
+            out.append(
+                Candidate(
+                    "any",
+                    value,
+                    0.5,
+                    seg.page,
+                    seg.bbox(s, e),
+                    seg.words[0].source,
+                    "",
+                    (seg.page, seg.line_no, seg.x0),
+                    "none",
+                )
+            )
     return out
 
 
@@ -103,16 +111,30 @@ def collect(
     return found
 
 
-def _make(ls: LabelledSegment, hit: LabelHit, value: object, score: float, seg: Segment,
-          start: int, end: int, relation: str) -> Candidate:
+def _make(
+    ls: LabelledSegment,
+    hit: LabelHit,
+    value: object,
+    score: float,
+    seg: Segment,
+    start: int,
+    end: int,
+    relation: str,
+) -> Candidate:
     conf = seg.conf(start, end)
     source = seg.words[0].source
     if source == "ocr":
         score *= 0.6 + 0.4 * conf
     return Candidate(
-        label=hit.label, value=value, score=score, page=seg.page, bbox=seg.bbox(start, end),
-        source=source, label_text=ls.segment.text[hit.start:hit.end],
-        order=(seg.page, seg.line_no, seg.x0), relation=relation,
+        label=hit.label,
+        value=value,
+        score=score,
+        page=seg.page,
+        bbox=seg.bbox(start, end),
+        source=source,
+        label_text=ls.segment.text[hit.start : hit.end],
+        order=(seg.page, seg.line_no, seg.x0),
+        relation=relation,
         context=fold(ls.page.lines[ls.line_index].text),
     )
 
@@ -127,8 +149,9 @@ def _money_in(text: str) -> list[tuple[int, int, Decimal]]:
     return found
 
 
-def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
-                hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+def _amount_for(
+    ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
+) -> Candidate | None:
     """Rightmost money amount on the label's line; else the nearest one below, in its column."""
     best: tuple[Segment, int, int, Decimal, str] | None = None
     below_places = []
@@ -142,7 +165,7 @@ def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
-        money = _money_in(text[place.start:end])
+        money = _money_in(text[place.start : end])
         if money:
             s, e, value = money[-1]
             best = (place.segment, place.start + s, place.start + e, value, place.relation)
@@ -172,14 +195,17 @@ def _amount_for(ls: LabelledSegment, hit: LabelHit, stop: int,
     return _make(ls, hit, value, PLACE_SCORE[relation], seg, s, e, relation)
 
 
-def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
-              hit_index: dict[int, list[LabelHit]], order: str,
-              languages: tuple[str, ...]) -> Candidate | None:
+def _date_for(
+    ls: LabelledSegment,
+    hit: LabelHit,
+    stop: int,
+    hit_index: dict[int, list[LabelHit]],
+    order: str,
+    languages: tuple[str, ...],
+) -> Candidate | None:
     blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=2):
-        if place.relation == "right" and (
-            blocked or _starts_with_label(place.segment, hit_index)
-        ):
+        if place.relation == "right" and (blocked or _starts_with_label(place.segment, hit_index)):
             blocked = True
             continue
         if place.relation == "below" and _starts_with_label(place.segment, hit_index):
@@ -188,7 +214,7 @@ def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
         end = stop if place.relation == "same" else len(text)
         if place.relation == "same" and end - place.start > 40:
             end = place.start + 40
-        dates = find_dates(text[place.start:end])
+        dates = find_dates(text[place.start : end])
         if not dates:
             continue
         dm: DateMatch = dates[0]
@@ -196,8 +222,16 @@ def _date_for(ls: LabelledSegment, hit: LabelHit, stop: int,
         if parsed is None:
             continue
         score = PLACE_SCORE[place.relation] * (0.97 if dm.ambiguous else 1.0)
-        return _make(ls, hit, parsed, score, place.segment, place.start + dm.start,
-                     place.start + dm.end, place.relation)
+        return _make(
+            ls,
+            hit,
+            parsed,
+            score,
+            place.segment,
+            place.start + dm.start,
+            place.start + dm.end,
+            place.relation,
+        )
     return None
 
 
@@ -210,20 +244,19 @@ def _valid_reference(token: str) -> bool:
     return not re.fullmatch(r"\d{1,3}(?:[.,]\d{2})", core)
 
 
-def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
-                   hit_index: dict[int, list[LabelHit]]) -> Candidate | None:
+def _reference_for(
+    ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
+) -> Candidate | None:
     blocked = False
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=1):
-        if place.relation == "right" and (
-            blocked or _starts_with_label(place.segment, hit_index)
-        ):
+        if place.relation == "right" and (blocked or _starts_with_label(place.segment, hit_index)):
             blocked = True
             continue
         if place.relation == "below" and _starts_with_label(place.segment, hit_index):
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
-        sub = text[place.start:end]
+        sub = text[place.start : end]
         m_tokens = list(REF_TOKEN_RE.finditer(sub))
         for i, m in enumerate(m_tokens[:3]):
             token = m.group(0).rstrip(".:;,")
@@ -233,8 +266,16 @@ def _reference_for(ls: LabelledSegment, hit: LabelHit, stop: int,
             if _valid_reference(token):
                 s = place.start + m.start()
                 score = PLACE_SCORE[place.relation] * (1.0 if i == 0 else 0.9)
-                return _make(ls, hit, token.lstrip(":"), score, place.segment, s,
-                             s + len(token), place.relation)
+                return _make(
+                    ls,
+                    hit,
+                    token.lstrip(":"),
+                    score,
+                    place.segment,
+                    s,
+                    s + len(token),
+                    place.relation,
+                )
             if i >= 1:
                 break
     return None

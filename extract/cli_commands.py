@@ -24,8 +24,10 @@ def run_extract(paths: Sequence[str], as_json: bool, use_xml: bool = True) -> in
             result = extract_pdf(data, config)
         except OSError as exc:
             status = 1
-            out: dict[str, object] = {"file": path, "error": {"code": "file_unreadable",
-                                                               "message": str(exc)}}
+            out: dict[str, object] = {
+                "file": path,
+                "error": {"code": "file_unreadable", "message": str(exc)},
+            }
         except ExtractionFailed as exc:
             status = 1
             out = {"file": path, "error": {"code": exc.code, "message": exc.message}}
@@ -43,8 +45,18 @@ def _print_human(out: dict[str, object]) -> None:
     if "error" in out:
         print(f"   FAILED {out['error']}")
         return
-    for key in ("document_type", "total_amount", "currency", "due_date", "issue_date",
-                "reference", "tax_amount", "vendor", "iban", "confidence_score"):
+    for key in (
+        "document_type",
+        "total_amount",
+        "currency",
+        "due_date",
+        "issue_date",
+        "reference",
+        "tax_amount",
+        "vendor",
+        "iban",
+        "confidence_score",
+    ):
         print(f"   {key:17} {out.get(key)}")
     reasons = out.get("reasons")
     if isinstance(reasons, list) and reasons:
@@ -55,15 +67,23 @@ def run_eval(directory: str, as_json: bool, use_xml: str = "both", threshold: fl
     """Score the extractor on DIR's truth files; exit 0 when every target is met."""
     from tqdm import tqdm
 
-    modes = {"both": (True, False), "yes": (True,), "no": (False,), "true": (True,),
-             "false": (False,)}.get(str(use_xml).lower(), (True, False))
+    modes = {
+        "both": (True, False),
+        "yes": (True,),
+        "no": (False,),
+        "true": (True,),
+        "false": (False,),
+    }.get(str(use_xml).lower(), (True, False))
     root = Path(directory)
     if not root.is_dir():
         print(f"not a directory: {directory}", file=sys.stderr)
         return 2
-    reports = run(root, modes, datetime.date.today(),
-                  progress=lambda jobs: tqdm(list(jobs), file=sys.stderr, unit="pdf",
-                                             desc="eval"))
+    reports = run(
+        root,
+        modes,
+        datetime.date.today(),
+        progress=lambda jobs: tqdm(list(jobs), file=sys.stderr, unit="pdf", desc="eval"),
+    )
     result: dict[str, object] = {"directory": str(root), "threshold": threshold}
     ok = True
     if True in reports:
@@ -102,12 +122,18 @@ def _print_eval(result: dict[str, object]) -> None:
             tgt = f"  (target {target * 100:.0f}%)" if target and key == "without_xml" else ""
             print(f"  {name:14} {pct}  {row['correct']}/{row['scored']}{tgt}")
         prec = summary["auto_approve_precision"]
-        print(f"  straight-through        {summary['straight_through']}"
-              f"  ({summary['auto_approved']} auto-approved)")
-        print(f"  auto-approve precision  {prec}"
-              f"  (strict, every null due date scored: {summary['auto_approve_precision_strict']})")
-        print(f"  pages/s text {summary['pages_per_second']['text']}"
-              f"  ocr {summary['pages_per_second']['ocr']}")
+        print(
+            f"  straight-through        {summary['straight_through']}"
+            f"  ({summary['auto_approved']} auto-approved)"
+        )
+        print(
+            f"  auto-approve precision  {prec}"
+            f"  (strict, every null due date scored: {summary['auto_approve_precision_strict']})"
+        )
+        print(
+            f"  pages/s text {summary['pages_per_second']['text']}"
+            f"  ocr {summary['pages_per_second']['ocr']}"
+        )
         if summary["auto_approve_wrong"]:
             print(f"  wrong among auto-approved: {summary['auto_approve_wrong']}")
         if summary["failed"]:

@@ -65,8 +65,13 @@ def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
     if "total_amount" not in fields and not any(_has_money(p) for p in pages):
         raise ExtractionFailed("no_amount_found", "no amount could be found in the document")
     fields["document_type"] = FieldValue(
-        doc_type, 0.9 if einv is not None else 0.75, "xml" if einv is not None else "text",
-        None, None, tuple(type_reasons))
+        doc_type,
+        0.9 if einv is not None else 0.75,
+        "xml" if einv is not None else "text",
+        None,
+        None,
+        tuple(type_reasons),
+    )
     checks = run_checks(fields)
     value, score_reasons = score(fields, checks, doc_type, config.reference_date)
     public = {k: v for k, v in fields.items()}
@@ -89,13 +94,20 @@ def _credit_as_positive(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
     for name in ("total_amount", "gross_amount", "subtotal_amount", "tax_amount"):
         fv = out.get(name)
         if fv is not None and isinstance(fv.value, int) and fv.value < 0:
-            out[name] = FieldValue(-fv.value, fv.confidence, fv.source, fv.page, fv.bbox,
-                                   (*fv.reasons, "credit_note_amount_stated_positive"))
+            out[name] = FieldValue(
+                -fv.value,
+                fv.confidence,
+                fv.source,
+                fv.page,
+                fv.bbox,
+                (*fv.reasons, "credit_note_amount_stated_positive"),
+            )
     return out
 
 
-def _layouts(data: bytes, config: ExtractConfig, skip_ocr: bool) -> tuple[
-        list[PageLayout], list[str]]:
+def _layouts(
+    data: bytes, config: ExtractConfig, skip_ocr: bool
+) -> tuple[list[PageLayout], list[str]]:
     notes: list[str] = []
     layouts: list[PageLayout] = []
     offset = 0
@@ -124,8 +136,9 @@ def _tess_to_iso(lang: str) -> str:
     return lang
 
 
-def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
-        dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...]]:
+def _from_text(
+    pages: list[PageLayout], config: ExtractConfig
+) -> tuple[dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...]]:
     full = "\n".join(line.text for p in pages for line in p.lines)
     detected = tuple(lang for lang in detect_languages(full) if lang in config.languages)
     languages = detected or config.languages[:1]
@@ -150,8 +163,9 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
         due = payment_terms(pages, order, languages, date_value(issue))
     fields: dict[str, FieldValue] = {}
     total_cand = amounts.total.candidate if amounts.total else None
-    currency = detect_currency(pages, total_cand or (amounts.gross.candidate
-                                                      if amounts.gross else None))
+    currency = detect_currency(
+        pages, total_cand or (amounts.gross.candidate if amounts.gross else None)
+    )
     cur = str(currency.value) if currency else None
     _amount_fields(fields, amounts, cur)
     _flag_unresolved_prepayment(fields, amounts, labelled)
@@ -165,10 +179,19 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
         if found is not None:
             d = date_value(found)
             reasons = found.reasons + ((order_reason,) if found.source != "computed" else ())
-            fields[name] = FieldValue(d.isoformat() if d else None, found.confidence,
-                                      found.source, found.page, found.bbox, reasons)
-    for name, found in (("reference", resolve_reference(cands, labelled)),
-                        ("iban", resolve_iban(pages)), ("vendor", resolve_vendor(pages))):
+            fields[name] = FieldValue(
+                d.isoformat() if d else None,
+                found.confidence,
+                found.source,
+                found.page,
+                found.bbox,
+                reasons,
+            )
+    for name, found in (
+        ("reference", resolve_reference(cands, labelled)),
+        ("iban", resolve_iban(pages)),
+        ("vendor", resolve_vendor(pages)),
+    ):
         if found is not None:
             fields[name] = _fv(found)
     items = extract_line_items(pages, cur)
@@ -180,25 +203,33 @@ def _from_text(pages: list[PageLayout], config: ExtractConfig) -> tuple[
     if pages and all(p.source == "ocr" for p in pages if p.lines):
         for name, fv in list(fields.items()):
             if fv.source == "text":
-                fields[name] = FieldValue(fv.value, fv.confidence, "ocr", fv.page, fv.bbox,
-                                          fv.reasons)
+                fields[name] = FieldValue(
+                    fv.value, fv.confidence, "ocr", fv.page, fv.bbox, fv.reasons
+                )
     return fields, languages, doc_type, type_reasons
 
 
-def _flag_unresolved_prepayment(fields: dict[str, FieldValue], amounts: AmountResult,
-                                labelled: list[LabelledSegment]) -> None:
+def _flag_unresolved_prepayment(
+    fields: dict[str, FieldValue], amounts: AmountResult, labelled: list[LabelledSegment]
+) -> None:
     """Deposit/prepayment wording without a readable amount due: the total may not be payable."""
     total = fields.get("total_amount")
     if total is None or amounts.prepaid is not None or amounts.due_explained is not None:
         return
     mentioned = any(
-        h.label == "prepaid" and fold(ls.segment.folded[h.start:h.end]) not in WEAK_LABELS
-        for ls in labelled for h in ls.hits
+        h.label == "prepaid" and fold(ls.segment.folded[h.start : h.end]) not in WEAK_LABELS
+        for ls in labelled
+        for h in ls.hits
     )
     if mentioned:
         fields["total_amount"] = FieldValue(
-            total.value, total.confidence * 0.7, total.source, total.page, total.bbox,
-            (*total.reasons, "prepayment_mentioned_but_no_amount_due_found"))
+            total.value,
+            total.confidence * 0.7,
+            total.source,
+            total.page,
+            total.bbox,
+            (*total.reasons, "prepayment_mentioned_but_no_amount_due_found"),
+        )
 
 
 def _fv(found: Found) -> FieldValue:
@@ -216,17 +247,23 @@ def _pick_fv(pick: Pick, currency: str | None) -> FieldValue:
     return FieldValue(value, pick.confidence, c.source, c.page, c.bbox, pick.reasons)
 
 
-def _amount_fields(fields: dict[str, FieldValue], amounts: AmountResult,
-                   currency: str | None) -> None:
-    for name, pick in (("total_amount", amounts.total), ("gross_amount", amounts.gross),
-                       ("subtotal_amount", amounts.subtotal), ("tax_amount", amounts.tax),
-                       ("prepaid_amount", amounts.prepaid)):
+def _amount_fields(
+    fields: dict[str, FieldValue], amounts: AmountResult, currency: str | None
+) -> None:
+    for name, pick in (
+        ("total_amount", amounts.total),
+        ("gross_amount", amounts.gross),
+        ("subtotal_amount", amounts.subtotal),
+        ("tax_amount", amounts.tax),
+        ("prepaid_amount", amounts.prepaid),
+    ):
         if pick is not None:
             fields[name] = _pick_fv(pick, currency)
 
 
-def _fallback_total(cands: list[Candidate], pages: list[PageLayout],
-                    currency: str | None) -> FieldValue | None:
+def _fallback_total(
+    cands: list[Candidate], pages: list[PageLayout], currency: str | None
+) -> FieldValue | None:
     """No total label: take the largest money amount printed beside a currency sign."""
     best: tuple[Decimal, PageLayout, int, int, Segment] | None = None
     for page in pages:
@@ -235,7 +272,7 @@ def _fallback_total(cands: list[Candidate], pages: list[PageLayout],
                 for a in find_amounts(seg.text):
                     if a.decimals != 2:
                         continue
-                    window = seg.text[max(0, a.start - 4): a.end + 5]
+                    window = seg.text[max(0, a.start - 4) : a.end + 5]
                     if not any(s in window for s in ("€", "$", "£", "EUR", "USD", "₹")):
                         continue
                     if best is None or a.value > best[0]:
@@ -243,13 +280,30 @@ def _fallback_total(cands: list[Candidate], pages: list[PageLayout],
     if best is None:
         return None
     value, page, s, e, seg = best
-    return FieldValue(to_minor(value, currency), 0.45, seg.words[0].source, page.number,
-                      seg.bbox(s, e), ("total_unlabelled_largest_amount",))
+    return FieldValue(
+        to_minor(value, currency),
+        0.45,
+        seg.words[0].source,
+        page.number,
+        seg.bbox(s, e),
+        ("total_unlabelled_largest_amount",),
+    )
 
 
-_XML_FIELDS = ("total_amount", "currency", "due_date", "issue_date", "reference", "tax_amount",
-               "vendor", "iban", "line_items", "subtotal_amount", "gross_amount",
-               "prepaid_amount")
+_XML_FIELDS = (
+    "total_amount",
+    "currency",
+    "due_date",
+    "issue_date",
+    "reference",
+    "tax_amount",
+    "vendor",
+    "iban",
+    "line_items",
+    "subtotal_amount",
+    "gross_amount",
+    "prepaid_amount",
+)
 
 
 def _merge_xml(einv: EInvoice, fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
@@ -268,6 +322,11 @@ def _merge_xml(einv: EInvoice, fields: dict[str, FieldValue]) -> dict[str, Field
         if text_fv is not None and not same and name in ("total_amount", "currency"):
             reasons += ("printed_value_differs_from_xml",)
         merged[name] = FieldValue(
-            value, conf, "xml", text_fv.page if same and text_fv else None,
-            text_fv.bbox if same and text_fv else None, reasons)
+            value,
+            conf,
+            "xml",
+            text_fv.page if same and text_fv else None,
+            text_fv.bbox if same and text_fv else None,
+            reasons,
+        )
     return merged

@@ -23,10 +23,14 @@ from extract.engine import extract_pdf
 from extract.lexicon import fold
 from extract.result import Extraction, ExtractionFailed
 
-FIELDS = ("total_amount", "currency", "due_date", "issue_date", "reference", "tax_amount",
-          "vendor")
-TARGETS = {"total_amount": 0.90, "currency": 0.97, "reference": 0.85, "due_date": 0.85,
-           "tax_amount": 0.85}
+FIELDS = ("total_amount", "currency", "due_date", "issue_date", "reference", "tax_amount", "vendor")
+TARGETS = {
+    "total_amount": 0.90,
+    "currency": 0.97,
+    "reference": 0.85,
+    "due_date": 0.85,
+    "tax_amount": 0.85,
+}
 
 
 @dataclass
@@ -118,7 +122,8 @@ def _terms_date_unscorable(truth: dict[str, object], strict: bool = False) -> bo
     extra = truth.get("extra")
     text = extra.get("payment_terms_text") if isinstance(extra, dict) else None
     return truth.get("due_date") is None and bool(
-        text and re.search(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", str(text)))
+        text and re.search(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", str(text))
+    )
 
 
 def _norm_text(value: object) -> str:
@@ -151,8 +156,9 @@ def _auto_ok(truth: dict[str, object], got: dict[str, object], strict: bool = Fa
     return got.get("due_date") == truth.get("due_date")
 
 
-def evaluate_file(pdf: Path, truth_path: Path, use_xml: bool,
-                  reference_date: datetime.date) -> tuple[DocResult, Extraction | None]:
+def evaluate_file(
+    pdf: Path, truth_path: Path, use_xml: bool, reference_date: datetime.date
+) -> tuple[DocResult, Extraction | None]:
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     data = pdf.read_bytes()
     config = ExtractConfig(reference_date=reference_date, use_embedded_xml=use_xml)
@@ -166,23 +172,31 @@ def evaluate_file(pdf: Path, truth_path: Path, use_xml: bool,
     except ExtractionFailed as exc:
         got, score, failed = {}, 0.0, exc.code
     seconds = time.perf_counter() - start
-    has_xml = bool(extraction and any(
-        fv.source == "xml" for fv in extraction.fields.values())) or "#" in str(
-        truth.get("origin", ""))
+    has_xml = bool(
+        extraction and any(fv.source == "xml" for fv in extraction.fields.values())
+    ) or "#" in str(truth.get("origin", ""))
     return DocResult(
-        file=str(pdf), has_xml=has_xml, score=score, failed=failed,
-        fields={k: got.get(k) for k in FIELDS}, right=compare(truth, got),
-        auto_ok=_auto_ok(truth, got), auto_ok_strict=_auto_ok(truth, got, strict=True),
+        file=str(pdf),
+        has_xml=has_xml,
+        score=score,
+        failed=failed,
+        fields={k: got.get(k) for k in FIELDS},
+        right=compare(truth, got),
+        auto_ok=_auto_ok(truth, got),
+        auto_ok_strict=_auto_ok(truth, got, strict=True),
         seconds=seconds,
         text_pages=extraction.text_pages if extraction else 0,
         ocr_pages=extraction.ocr_pages if extraction else 0,
     ), extraction
 
 
-def run(directory: Path, modes: Iterable[bool], reference_date: datetime.date,
-        progress: Callable[[list[tuple[bool, Path, Path]]], Iterable[tuple[bool, Path, Path]]]
-        | None = None
-        ) -> dict[bool, ModeReport]:
+def run(
+    directory: Path,
+    modes: Iterable[bool],
+    reference_date: datetime.date,
+    progress: Callable[[list[tuple[bool, Path, Path]]], Iterable[tuple[bool, Path, Path]]]
+    | None = None,
+) -> dict[bool, ModeReport]:
     """Evaluate every (pdf, truth) pair in each mode (True = use embedded XML)."""
     pairs = truth_files(directory)
     reports = {mode: ModeReport() for mode in modes}

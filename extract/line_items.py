@@ -60,9 +60,13 @@ def _row_item(line: Line, desc_col: Segment, amt_col: Segment) -> tuple[str, obj
                 money = a.value
     if money is None:
         return None
-    texts = [s.text for s in line.segments
-             if s.x1 < amt_col.x0 - 5 and re.search(r"[A-Za-zÀ-ÿ]{3}", s.text)
-             and s.x1 >= desc_col.x0 - 40]
+    texts = [
+        s.text
+        for s in line.segments
+        if s.x1 < amt_col.x0 - 5
+        and re.search(r"[A-Za-zÀ-ÿ]{3}", s.text)
+        and s.x1 >= desc_col.x0 - 40
+    ]
     if not texts:
         return None
     description = re.sub(r"^\d{1,3}\s+(?=\D)", "", max(texts, key=len).strip())
@@ -92,8 +96,7 @@ def extract_line_items(pages: list[PageLayout], currency: str | None) -> FieldVa
             if row is None:
                 continue
             description, value = row
-            items.append({"description": description,
-                          "amount": to_minor(value, currency)})  # type: ignore[arg-type]
+            items.append({"description": description, "amount": to_minor(value, currency)})  # type: ignore[arg-type]
             if first is None:
                 first = (page.number, line.segments[0].bbox())
     if not items:

@@ -118,8 +118,17 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
                 page.close()
     except PDFPasswordIncorrect as exc:
         raise ExtractionFailed("pdf_encrypted", "the PDF is protected by a password") from exc
-    except (PDFSyntaxError, PSException, PdfminerException, MalformedPDFException, ValueError,
-            KeyError, TypeError, IndexError, AssertionError) as exc:
+    except (
+        PDFSyntaxError,
+        PSException,
+        PdfminerException,
+        MalformedPDFException,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AssertionError,
+    ) as exc:
         raise ExtractionFailed("pdf_unreadable", f"cannot read the PDF's pages: {exc}") from exc
     return result
 
@@ -137,8 +146,16 @@ def merge_split_capitals(words: list[Word]) -> list[Word]:
             and abs(prev.top - w.top) < 0.3 * w.height
             and 0 <= w.x0 - prev.x1 < 0.5 * w.height
         ):
-            out[-1] = Word(prev.text + w.text, prev.x0, min(prev.top, w.top), w.x1,
-                           max(prev.bottom, w.bottom), w.page, min(prev.conf, w.conf), w.source)
+            out[-1] = Word(
+                prev.text + w.text,
+                prev.x0,
+                min(prev.top, w.top),
+                w.x1,
+                max(prev.bottom, w.bottom),
+                w.page,
+                min(prev.conf, w.conf),
+                w.source,
+            )
         else:
             out.append(w)
     return out

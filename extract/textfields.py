@@ -45,17 +45,54 @@ def detect_languages(text: str) -> tuple[str, ...]:
     return tuple(chosen or [ranked[0][0]])
 
 
-_CURRENCY_CODES = ("eur", "usd", "gbp", "chf", "inr", "myr", "jpy", "sek", "nok", "dkk", "pln",
-                   "czk", "huf", "cad", "aud", "sgd", "cny")
+_CURRENCY_CODES = (
+    "eur",
+    "usd",
+    "gbp",
+    "chf",
+    "inr",
+    "myr",
+    "jpy",
+    "sek",
+    "nok",
+    "dkk",
+    "pln",
+    "czk",
+    "huf",
+    "cad",
+    "aud",
+    "sgd",
+    "cny",
+)
 _CURRENCY_RE = re.compile(
-    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>" + "|".join(_CURRENCY_CODES)
+    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>"
+    + "|".join(_CURRENCY_CODES)
     + r")\b|\b(?P<word>euros?|rs\.?|rm|inr|dollars?)(?=[\s\d:.(]|$)",
     re.I,
 )
-_SYMBOL = {"€": "eur", "£": "gbp", "₹": "inr", "¥": "jpy", "$": "usd", "us$": "usd",
-           "ca$": "cad", "c$": "cad", "a$": "aud", "au$": "aud", "s$": "sgd"}
-_WORD = {"euro": "eur", "euros": "eur", "rs": "inr", "rs.": "inr", "rm": "myr", "inr": "inr",
-         "dollar": "usd", "dollars": "usd"}
+_SYMBOL = {
+    "€": "eur",
+    "£": "gbp",
+    "₹": "inr",
+    "¥": "jpy",
+    "$": "usd",
+    "us$": "usd",
+    "ca$": "cad",
+    "c$": "cad",
+    "a$": "aud",
+    "au$": "aud",
+    "s$": "sgd",
+}
+_WORD = {
+    "euro": "eur",
+    "euros": "eur",
+    "rs": "inr",
+    "rs.": "inr",
+    "rm": "myr",
+    "inr": "inr",
+    "dollar": "usd",
+    "dollars": "usd",
+}
 
 
 def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found | None:
@@ -65,8 +102,10 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
     evidence: dict[str, tuple[int, BBox, str]] = {}
     for page in pages:
         for line in page.lines:
-            on_total_line = total is not None and page.number == total.page and any(
-                abs(s.top - total.bbox[1]) < 3 for s in line.segments
+            on_total_line = (
+                total is not None
+                and page.number == total.page
+                and any(abs(s.top - total.bbox[1]) < 3 for s in line.segments)
             )
             for seg in line.segments:
                 for m in _CURRENCY_RE.finditer(seg.text):
@@ -82,8 +121,9 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
                     votes[cur] = votes.get(cur, 0.0) + weight
                     if on_total_line:
                         near_total[cur] = near_total.get(cur, 0.0) + weight
-                    evidence.setdefault(cur, (page.number, seg.bbox(m.start(), m.end()),
-                                              seg.words[0].source))
+                    evidence.setdefault(
+                        cur, (page.number, seg.bbox(m.start(), m.end()), seg.words[0].source)
+                    )
     declared = _declared_currency(pages)
     if declared is not None:
         return declared
@@ -120,8 +160,14 @@ def _declared_currency(pages: list[PageLayout]) -> Found | None:
             m = _CURRENCY_LABEL_RE.search(folded)
             if m:
                 seg = line.segments[0]
-                return Found(m.group("code"), 0.97, page.number, seg.bbox(),
-                             seg.words[0].source, ("currency_declared",))
+                return Found(
+                    m.group("code"),
+                    0.97,
+                    page.number,
+                    seg.bbox(),
+                    seg.words[0].source,
+                    ("currency_declared",),
+                )
     return None
 
 
@@ -147,36 +193,48 @@ _UNTIL_RE = re.compile(
 )
 
 
-def payment_terms(pages: list[PageLayout], order: str, languages: tuple[str, ...],
-                  issue: datetime.date | None) -> Found | None:
+def payment_terms(
+    pages: list[PageLayout], order: str, languages: tuple[str, ...], issue: datetime.date | None
+) -> Found | None:
     """A due date stated inside a payment-terms sentence, or issue date + "within N days"."""
     for page in pages:
         for line in page.lines:
             text = " ".join(s.text for s in line.segments)
             folded = fold(text)
             for dm in find_dates(text):
-                before = folded[max(0, dm.start - 50): dm.start]
+                before = folded[max(0, dm.start - 50) : dm.start]
                 if _DISCOUNT_RE.search(before):
                     continue
                 if _UNTIL_RE.search(folded[: dm.start]):
                     parsed = parse_date(dm, order, languages)
                     if parsed:
                         seg = _segment_at(line.segments, dm.start)
-                        return Found(parsed, 0.8, page.number, seg.bbox() if seg else None,
-                                     line.segments[0].words[0].source,
-                                     ("due_date_from_payment_terms_sentence",))
+                        return Found(
+                            parsed,
+                            0.8,
+                            page.number,
+                            seg.bbox() if seg else None,
+                            line.segments[0].words[0].source,
+                            ("due_date_from_payment_terms_sentence",),
+                        )
     if issue is None:
         return None
     for page in pages:
         for line in page.lines:
             folded = fold(" ".join(s.text for s in line.segments))
             m = _TERMS_DAYS_RE.search(folded) or _TERMS_DAYS2_RE.search(folded)
-            if m and _DISCOUNT_RE.search(folded[max(0, m.start() - 40): m.end() + 40]):
+            if m and _DISCOUNT_RE.search(folded[max(0, m.start() - 40) : m.end() + 40]):
                 continue  # "2% Skonto within 10 days" is an early-payment discount
             if m and 0 < int(m.group("days")) <= 180:
                 due = issue + datetime.timedelta(days=int(m.group("days")))
-                return Found(due, 0.6, page.number, line.segments[0].bbox(), "computed",
-                             ("due_date_computed_from_terms",))
+                return Found(
+                    due,
+                    0.6,
+                    page.number,
+                    line.segments[0].bbox(),
+                    "computed",
+                    ("due_date_computed_from_terms",),
+                )
     return None
 
 
@@ -196,8 +254,9 @@ def _is_titled(folded: str) -> bool:
     return any(h.label in ("invoice", "credit_note") for h in find_doc_words(folded))
 
 
-def _title_dates(labelled: list[LabelledSegment], order: str,
-                 languages: tuple[str, ...]) -> list[tuple[float, Found]]:
+def _title_dates(
+    labelled: list[LabelledSegment], order: str, languages: tuple[str, ...]
+) -> list[tuple[float, Found]]:
     """An unlabelled date printed right under or beside the title ("FACTURE / 20/09/2023")."""
     out: list[tuple[float, Found]] = []
     for ls in labelled:
@@ -205,8 +264,9 @@ def _title_dates(labelled: list[LabelledSegment], order: str,
             continue
         if not _is_titled(ls.segment.folded):
             continue
-        for place in value_places(ls.page, ls.line_index, ls.segment, len(ls.segment.text),
-                                  max_below=2):
+        for place in value_places(
+            ls.page, ls.line_index, ls.segment, len(ls.segment.text), max_below=2
+        ):
             if place.relation == "same":
                 continue
             dates = find_dates(place.segment.text)
@@ -214,8 +274,19 @@ def _title_dates(labelled: list[LabelledSegment], order: str,
                 parsed = parse_date(dates[0], order, languages)
                 if parsed:
                     seg = place.segment
-                    out.append((0.9, Found(parsed, 0.75, seg.page, seg.bbox(dates[0].start,
-                                dates[0].end), seg.words[0].source, ("issue_date_beside_title",))))
+                    out.append(
+                        (
+                            0.9,
+                            Found(
+                                parsed,
+                                0.75,
+                                seg.page,
+                                seg.bbox(dates[0].start, dates[0].end),
+                                seg.words[0].source,
+                                ("issue_date_beside_title",),
+                            ),
+                        )
+                    )
                     break
     return out
 
@@ -230,8 +301,9 @@ def _issue_rank(c: Candidate) -> float:
     return rank
 
 
-def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order: str,
-                  languages: tuple[str, ...]) -> tuple[Found | None, Found | None]:
+def resolve_dates(
+    cands: list[Candidate], labelled: list[LabelledSegment], order: str, languages: tuple[str, ...]
+) -> tuple[Found | None, Found | None]:
     """Issue date and due date from labelled candidates (fallback: first date on page 1)."""
     issue_c = [c for c in cands if c.label == "issue_date"]
     due_c = [c for c in cands if c.label == "due_date"]
@@ -248,8 +320,14 @@ def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order
             if dates:
                 parsed = parse_date(dates[0], order, languages)
                 if parsed:
-                    issue = Found(parsed, 0.5, 1, ls.segment.bbox(dates[0].start, dates[0].end),
-                                  ls.segment.words[0].source, ("issue_date_unlabelled",))
+                    issue = Found(
+                        parsed,
+                        0.5,
+                        1,
+                        ls.segment.bbox(dates[0].start, dates[0].end),
+                        ls.segment.words[0].source,
+                        ("issue_date_unlabelled",),
+                    )
                     break
     due: Found | None = None
     if due_c:
@@ -258,8 +336,10 @@ def resolve_dates(cands: list[Candidate], labelled: list[LabelledSegment], order
     return issue, due
 
 
-_DOC = (r"(?:\w*rechnung\w*|invoice|facture|factuur|factura|fattura|gutschrift|avoir|"
-        r"credit note|nota di credito|nota de credito)")
+_DOC = (
+    r"(?:\w*rechnung\w*|invoice|facture|factuur|factura|fattura|gutschrift|avoir|"
+    r"credit note|nota di credito|nota de credito)"
+)
 _REF_VALUE = r"(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)"
 # "Rechnung des Versicherers (575) Nr. 00.123", "Facture n° F123", "Invoice # 42"
 _REF_STRUCT_RE = re.compile(
@@ -268,10 +348,16 @@ _REF_STRUCT_RE = re.compile(
     re.I,
 )
 # A title directly followed by its number: "Invoice FA-2017-0008", "Facture 2023-6013".
-_REF_TITLE_RE = re.compile(r"^\s*" + _DOC + r"\s+(?P<ref>(?=[a-z0-9\-_/]*\d)[a-z0-9][a-z0-9\-_/.]*"
-                           r"[a-z0-9])\s*$", re.I)
-_REF_HASH_RE = re.compile(r"^\s*(?:#|n°|nº|no\.)\s*(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)"
-                          r"\s*$", re.I)
+_REF_TITLE_RE = re.compile(
+    r"^\s*" + _DOC + r"\s+(?P<ref>(?=[a-z0-9\-_/]*\d)[a-z0-9][a-z0-9\-_/.]*"
+    r"[a-z0-9])\s*$",
+    re.I,
+)
+_REF_HASH_RE = re.compile(
+    r"^\s*(?:#|n°|nº|no\.)\s*(?P<ref>[a-z0-9][a-z0-9\-_/.]*\d[a-z0-9\-_/]*)"
+    r"\s*$",
+    re.I,
+)
 
 
 def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -> Found | None:
@@ -280,8 +366,12 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
     for c in cands:
         if c.label == "reference":
             weak = fold(c.label_text).strip(" .:#") in _WEAK_REF_LABELS
-            ranked.append((c.score * (0.8 if weak else 1.0) - 0.05 * (c.page - 1)
-                           - 0.002 * c.order[1], _from(c, 0.6 + 0.3 * c.score)))
+            ranked.append(
+                (
+                    c.score * (0.8 if weak else 1.0) - 0.05 * (c.page - 1) - 0.002 * c.order[1],
+                    _from(c, 0.6 + 0.3 * c.score),
+                )
+            )
     for ls in labelled:
         if ls.page.number > 2:
             continue
@@ -292,12 +382,21 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
             # The title may be split over columns ("Rechnung (380) | Nr. 4711 vom | 05.03.").
             joined = " ".join(s.text for s in line.segments)
             for jm in _REF_STRUCT_RE.finditer(fold(joined)):
-                value = joined[jm.start("ref"):jm.end("ref")].rstrip(".")
+                value = joined[jm.start("ref") : jm.end("ref")].rstrip(".")
                 seg = next((s for s in line.segments if value in s.text), line.segments[0])
                 start = max(seg.text.find(value), 0)
-                ranked.append((0.95 - 0.05 * (ls.page.number - 1) - 0.002 * ls.line_index,
-                               Found(value, 0.87, ls.page.number,
-                                     seg.bbox(start, start + len(value)), seg.words[0].source)))
+                ranked.append(
+                    (
+                        0.95 - 0.05 * (ls.page.number - 1) - 0.002 * ls.line_index,
+                        Found(
+                            value,
+                            0.87,
+                            ls.page.number,
+                            seg.bbox(start, start + len(value)),
+                            seg.words[0].source,
+                        ),
+                    )
+                )
         title = _REF_TITLE_RE.match(folded)
         if title and ls.line_index < 20:
             matches.append((title, 0.9))
@@ -307,16 +406,27 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
         for m, weight in matches:
             start, end = m.span("ref")
             value = ls.segment.text[start:end].rstrip(".")
-            found = Found(value, 0.6 + 0.3 * weight, ls.page.number,
-                          ls.segment.bbox(start, end), ls.segment.words[0].source)
+            found = Found(
+                value,
+                0.6 + 0.3 * weight,
+                ls.page.number,
+                ls.segment.bbox(start, end),
+                ls.segment.words[0].source,
+            )
             ranked.append((weight - 0.05 * (ls.page.number - 1) - 0.002 * ls.line_index, found))
     if not ranked:
         return None
     ranked.sort(key=lambda r: -r[0])
     best = ranked[0][1]
     agree = sum(1 for _, f in ranked if f.value == best.value)
-    return Found(best.value, min(0.95, best.confidence + 0.05 * (agree - 1)), best.page,
-                 best.bbox, best.source, best.reasons)
+    return Found(
+        best.value,
+        min(0.95, best.confidence + 0.05 * (agree - 1)),
+        best.page,
+        best.bbox,
+        best.source,
+        best.reasons,
+    )
 
 
 _WEAK_REF_LABELS = frozenset(("factuur", "n°", "nº", "no", "document no", "invoice"))
@@ -328,8 +438,7 @@ def resolve_iban(pages: list[PageLayout]) -> Found | None:
         for line in page.lines:
             for seg in line.segments:
                 for start, end, iban in find_ibans(seg.text):
-                    return Found(iban, 0.95, page.number, seg.bbox(start, end),
-                                 seg.words[0].source)
+                    return Found(iban, 0.95, page.number, seg.bbox(start, end), seg.words[0].source)
     return None
 
 

@@ -22,7 +22,8 @@ _SELLER_RE = re.compile(
 _NAME_RE = re.compile(r"^\s*(name|firma|company|nom|raison sociale|naam|nombre|nome)\s*:?\s*$")
 _NOISE_RE = re.compile(
     r"@|www\.|https?:|\b\d{1,2}[:.]\d{2}\b|^\s*#|\b(page|seite|pagina|blad)\b|\bnames?\b"
-    r"|\bnom\b|\bau capital\b|\bcapital social\b", re.I
+    r"|\bnom\b|\bau capital\b|\bcapital social\b",
+    re.I,
 )
 
 
@@ -46,16 +47,21 @@ def _labelled(first: PageLayout) -> Found | None:
             m = _SELLER_RE.match(seg.folded)
             if not m:
                 continue
-            rest = _clean(seg.text[m.end():])
+            rest = _clean(seg.text[m.end() :])
             if _plausible(rest):
                 return Found(rest, 0.75, first.number, seg.bbox(m.end()), seg.words[0].source)
-            for follow in first.lines[li + 1: li + 6]:
+            for follow in first.lines[li + 1 : li + 6]:
                 segs = follow.segments
                 for k, s in enumerate(segs[:-1]):
                     if _NAME_RE.match(s.folded) and _plausible(_clean(segs[k + 1].text)):
                         value = segs[k + 1]
-                        return Found(_clean(value.text), 0.8, first.number, value.bbox(),
-                                     value.words[0].source)
+                        return Found(
+                            _clean(value.text),
+                            0.8,
+                            first.number,
+                            value.bbox(),
+                            value.words[0].source,
+                        )
     return None
 
 
@@ -77,19 +83,28 @@ def resolve_vendor(pages: list[PageLayout]) -> Found | None:
             text = _clean(seg.text)
             if not _plausible(text) or not has_legal_form(text):
                 continue
-            in_buyer = any(x0 <= seg.x0 <= x1 and bottom - 120 <= seg.top <= bottom
-                           for x0, x1, bottom in buyer_zone)
+            in_buyer = any(
+                x0 <= seg.x0 <= x1 and bottom - 120 <= seg.top <= bottom
+                for x0, x1, bottom in buyer_zone
+            )
             score = 1.0 - li * 0.01 - (0.5 if in_buyer else 0.0)
             if best is None or score > best[0]:
                 best = (score, seg, text)
     if best is not None:
         score, seg, text = best
-        return Found(text, 0.7 if score > 0.5 else 0.45, first.number, seg.bbox(),
-                     seg.words[0].source)
+        return Found(
+            text, 0.7 if score > 0.5 else 0.45, first.number, seg.bbox(), seg.words[0].source
+        )
     for line in first.lines[:6]:
         seg = line.segments[0]
         text = _clean(seg.text)
         if _plausible(text) and not find_doc_words(fold(text)):
-            return Found(text, 0.35, first.number, seg.bbox(), seg.words[0].source,
-                         ("vendor_guessed_from_letterhead",))
+            return Found(
+                text,
+                0.35,
+                first.number,
+                seg.bbox(),
+                seg.words[0].source,
+                ("vendor_guessed_from_letterhead",),
+            )
     return None

@@ -17,11 +17,20 @@ CONFIG = ExtractConfig(reference_date=datetime.date(2025, 6, 1))
 def test_extracted_data_has_exactly_the_seed_shape() -> None:
     result = extract_pdf((FIXTURES / "text_nl_invoice.pdf").read_bytes(), CONFIG)
     data = result.extracted_data()
-    assert list(data) == ["total_amount", "currency", "due_date", "reference", "line_items",
-                          "tax_amount", "confidence_score"]
+    assert list(data) == [
+        "total_amount",
+        "currency",
+        "due_date",
+        "reference",
+        "line_items",
+        "tax_amount",
+        "confidence_score",
+    ]
     assert data["total_amount"] == 101500 and data["currency"] == "eur"
-    assert data["line_items"] == [{"description": "Huur juli 2025", "amount": 95000},
-                                  {"description": "Servicekosten", "amount": 6500}]
+    assert data["line_items"] == [
+        {"description": "Huur juli 2025", "amount": 95000},
+        {"description": "Servicekosten", "amount": 6500},
+    ]
 
 
 def test_to_json_is_serialisable_and_carries_evidence() -> None:
@@ -48,8 +57,11 @@ def test_parallel_threads_agree() -> None:
 
 @pytest.mark.parametrize(
     ("data", "code"),
-    [(b"", "pdf_unreadable"), (b"hello world", "pdf_unreadable"),
-     (b"%PDF-1.4\n%%EOF", "pdf_unreadable")],
+    [
+        (b"", "pdf_unreadable"),
+        (b"hello world", "pdf_unreadable"),
+        (b"%PDF-1.4\n%%EOF", "pdf_unreadable"),
+    ],
 )
 def test_garbage_fails_permanently_with_a_code(data: bytes, code: str) -> None:
     with pytest.raises(ExtractionFailed) as info:
@@ -75,7 +87,7 @@ def test_damaged_pdfs_fail_with_a_code_never_a_crash() -> None:
             damaged = damaged[: rnd.randrange(len(damaged))]
         else:
             start = rnd.randrange(len(damaged))
-            damaged = damaged[:start] + damaged[start + rnd.randrange(1, 200):]
+            damaged = damaged[:start] + damaged[start + rnd.randrange(1, 200) :]
         try:
             extract_pdf(bytes(damaged), CONFIG)
         except ExtractionFailed as exc:

@@ -9,10 +9,18 @@ def test_total_is_scored_against_amount_due_when_present() -> None:
 
 
 def test_null_truth_is_not_scored_and_terms_date_is_unscorable() -> None:
-    truth = {"total_amount": 100, "amount_due": None, "currency": "eur", "due_date": None,
-             "reference": "A-1", "truth_by": "embedded CII XML",
-             "extra": {"payment_terms_text": "Zahlbar bis 04.04.2018"}}
-    right = compare(truth, {"total_amount": 100, "currency": "eur", "due_date": "2018-04-04",
-                            "reference": "a-1"})
+    truth = {
+        "total_amount": 100,
+        "amount_due": None,
+        "currency": "eur",
+        "due_date": None,
+        "reference": "A-1",
+        "truth_by": "embedded CII XML",
+        "extra": {"payment_terms_text": "Zahlbar bis 04.04.2018"},
+    }
+    right = compare(
+        truth,
+        {"total_amount": 100, "currency": "eur", "due_date": "2018-04-04", "reference": "a-1"},
+    )
     assert right["total_amount"] and right["currency"] and right["reference"]
     assert right["due_date"] is None and right["tax_amount"] is None

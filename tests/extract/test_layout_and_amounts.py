@@ -24,8 +24,12 @@ def test_big_gaps_split_segments_small_gaps_do_not() -> None:
 
 
 def test_value_below_a_column_header() -> None:
-    page = _page([[(300, "TOTAL HT"), (400, "TOTAL TVA"), (500, "TOTAL TTC")],
-                  [(300, "100,00"), (400, "20,00"), (500, "120,00")]])
+    page = _page(
+        [
+            [(300, "TOTAL HT"), (400, "TOTAL TVA"), (500, "TOTAL TTC")],
+            [(300, "100,00"), (400, "20,00"), (500, "120,00")],
+        ]
+    )
     cands = collect(label_index([page]), "DMY", ("fra",))
     got = {(c.label, c.value) for c in cands}
     assert ("subtotal", Decimal("100.00")) in got
@@ -34,15 +38,17 @@ def test_value_below_a_column_header() -> None:
 
 
 def test_consistent_reading_wins_and_prepayment_explains_due() -> None:
-    page = _page([
-        [(50, "Description"), (400, "Total")],
-        [(50, "Rent"), (400, "999,00")],
-        [(300, "Subtotal"), (450, "1.000,00")],
-        [(300, "VAT"), (450, "190,00")],
-        [(300, "Total"), (450, "1.190,00")],
-        [(300, "Deposit paid"), (450, "190,00")],
-        [(300, "Balance due"), (450, "1.000,00")],
-    ])
+    page = _page(
+        [
+            [(50, "Description"), (400, "Total")],
+            [(50, "Rent"), (400, "999,00")],
+            [(300, "Subtotal"), (450, "1.000,00")],
+            [(300, "VAT"), (450, "190,00")],
+            [(300, "Total"), (450, "1.190,00")],
+            [(300, "Deposit paid"), (450, "190,00")],
+            [(300, "Balance due"), (450, "1.000,00")],
+        ]
+    )
     result = resolve_amounts(collect(label_index([page]), "DMY", ("eng",)))
     assert result.gross is not None and result.gross.value == Decimal("1190.00")
     assert result.total is not None and result.total.value == Decimal("1000.00")
