@@ -15,3 +15,4 @@ lint:
 
 bench:
 	OMP_THREAD_LIMIT=1 .venv/bin/python bench/extract_speed.py
+	.venv/bin/python bench/smtp_ingest.py
