@@ -74,17 +74,13 @@ def _ops_users_create(args: argparse.Namespace) -> int:
 
     from models.db import transaction
     from models.errors import DomainError
-    from models.migrate import upgrade
-    from models.settings import load_settings
     from review.ops_users import create_ops_user
 
     password = args.password
     if password is None:
         tty = sys.stdin.isatty()
         password = getpass.getpass("Password: ") if tty else sys.stdin.readline().rstrip("\n")
-    if load_settings().database_url.startswith("sqlite"):
-        upgrade(load_settings().database_url)  # embedded mode: a fresh data dir just works
-    services = _services()
+    services = _services(migrate_embedded=True)
     try:
         with transaction(services.sessions) as session:
             user = create_ops_user(session, args.email, password, args.role, services.clock())
@@ -95,11 +91,15 @@ def _ops_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _services() -> Services:
+def _services(*, migrate_embedded: bool = False) -> Services:
+    from models.migrate import upgrade
     from models.services import build_services
     from models.settings import load_settings
 
-    return build_services(load_settings())
+    settings = load_settings()
+    if migrate_embedded and settings.database_url.startswith("sqlite"):
+        upgrade(settings.database_url)  # embedded mode: a fresh data dir just works
+    return build_services(settings)
 
 
 def _migrate(_args: argparse.Namespace) -> int:
@@ -117,13 +117,8 @@ def _keys_create(args: argparse.Namespace) -> int:
     from models.accounts import Account
     from models.db import transaction
     from models.keys import create_account, create_key
-    from models.migrate import upgrade
-    from models.settings import load_settings
 
-    settings = load_settings()
-    if settings.database_url.startswith("sqlite"):
-        upgrade(settings.database_url)  # embedded mode: a fresh data dir just works
-    services = _services()
+    services = _services(migrate_embedded=True)
     with transaction(services.sessions) as session:
         if args.account:
             account = session.get(Account, args.account)
@@ -236,7 +231,7 @@ def _serve(_args: argparse.Namespace) -> int:
     from models.migrate import upgrade
     from models.settings import load_settings
 
-    upgrade(load_settings().database_url)
+    upgrade(load_settings().database_url)  # the one-command mode brings its schema along
     services = _services()
     _first_run_key(services)
     runtime = start_worker(services)
