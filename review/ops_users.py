@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.errors import Conflict, InvalidRequest
+from models.errors import Conflict, DomainError, InvalidRequest
 from models.ids import new_id
 from models.ops import OPS_ROLES, OpsSession, OpsUser
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_TTL = 12 * 3600  # one working day; then log in again
 MIN_PASSWORD = 10
+# Guessing is slowed to a crawl: after this many wrong passwords in a row, a pause.
+MAX_FAILED_LOGINS = 5
+LOCK_SECONDS = 15 * 60
 
 
 def _b64(data: bytes) -> str:
@@ -91,13 +94,34 @@ def create_ops_user(session: Session, email: str, password: str, role: str, now:
     return user
 
 
-def authenticate(session: Session, email: str, password: str) -> OpsUser | None:
+class LoginLocked(DomainError):
+    code = "login_locked"
+
+    def __init__(self, retry_after: int) -> None:
+        minutes = max(1, -(-retry_after // 60))
+        super().__init__(f"Too many wrong passwords. Try again in {minutes} minute(s).")
+        self.retry_after = retry_after
+
+
+def authenticate(session: Session, email: str, password: str, now: int) -> OpsUser | None:
+    """The user for these credentials, or None; raises LoginLocked while an account waits.
+
+    Failures are counted in the caller's transaction, so it must commit on None.
+    """
     user = session.scalar(select(OpsUser).where(OpsUser.email == email.strip().lower()))
     if user is None:
         verify_password(password, _DUMMY_HASH)
         return None
+    if user.locked_until and user.locked_until > now:
+        raise LoginLocked(user.locked_until - now)
     if not verify_password(password, user.password_hash) or user.disabled:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.failed_logins = 0
+            user.locked_until = now + LOCK_SECONDS
         return None
+    user.failed_logins = 0
+    user.locked_until = None
     return user
 
 

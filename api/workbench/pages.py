@@ -25,7 +25,13 @@ from models.db import transaction
 from models.errors import InvalidRequest
 from models.review import REVIEW_STATUSES
 from review.items import ItemView
-from review.ops_users import SESSION_TTL, authenticate, end_session, start_session
+from review.ops_users import (
+    SESSION_TTL,
+    LoginLocked,
+    authenticate,
+    end_session,
+    start_session,
+)
 from review.queue import QueueFilter, account_names, list_queue, pending_counts
 from review.thresholds import effective_threshold, set_threshold
 
@@ -74,9 +80,21 @@ async def login(request: Request) -> Response:
         return RedirectResponse("/workbench/login", status_code=303)
     check_csrf(form, cookie)
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
-    with transaction(services.sessions) as session:
-        user = authenticate(session, email, password)
-        token = start_session(session, user, services.clock()) if user else None
+    try:
+        with transaction(services.sessions) as session:
+            user = authenticate(session, email, password, services.clock())
+            token = start_session(session, user, services.clock()) if user else None
+    except LoginLocked as locked:
+        page = render(
+            "login.html",
+            status_code=429,
+            csrf_token=cookie,
+            next=next_url,
+            email=email,
+            error=locked.message,
+        )
+        page.headers["Retry-After"] = str(locked.retry_after)
+        return page
     if token is None:
         return render(
             "login.html",

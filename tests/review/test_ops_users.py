@@ -43,9 +43,9 @@ def test_users_roles_and_sessions(services: Services, clock: object) -> None:
             create_ops_user(session, "tom@casapay.me", "short", "reviewer", 0)
         with pytest.raises(InvalidRequest):
             create_ops_user(session, "tom@casapay.me", "long enough pw", "owner", 0)
-        assert authenticate(session, "maria@casapay.me", "wrong password") is None
-        assert authenticate(session, "nobody@casapay.me", "correct horse battery") is None
-        found = authenticate(session, "MARIA@casapay.me", "correct horse battery")
+        assert authenticate(session, "maria@casapay.me", "wrong password", 0) is None
+        assert authenticate(session, "nobody@casapay.me", "correct horse battery", 0) is None
+        found = authenticate(session, "MARIA@casapay.me", "correct horse battery", 0)
         assert found is not None
         token = start_session(session, found, services.clock())
     with services.sessions() as session:

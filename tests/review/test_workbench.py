@@ -91,6 +91,32 @@ def test_wrong_password_and_missing_login_csrf_are_refused(client: TestClient) -
     assert r.status_code == 403
 
 
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(
+    client: TestClient, services: Services
+) -> None:
+    def attempt(password: str) -> int:
+        page = client.get("/workbench/login")
+        r = client.post(
+            "/workbench/login",
+            data={"email": "maria@casapay.me", "password": password, "csrf_token": csrf(page.text)},
+            follow_redirects=False,
+        )
+        return r.status_code
+
+    assert [attempt("guess") for _ in range(5)] == [401] * 5
+    page = client.get("/workbench/login")
+    locked = client.post(
+        "/workbench/login",
+        data={"email": "maria@casapay.me", "password": PASSWORD, "csrf_token": csrf(page.text)},
+        follow_redirects=False,
+    )
+    # Even the right password waits now; the page says for how long.
+    assert locked.status_code == 429 and "Try again in 15 minute" in locked.text
+    assert locked.headers["Retry-After"] == "900"
+    services.clock.advance(15 * 60)  # type: ignore[attr-defined]
+    assert attempt(PASSWORD) == 303
+
+
 def test_login_never_redirects_off_site(client: TestClient) -> None:
     page = client.get("/workbench/login")
     r = client.post(

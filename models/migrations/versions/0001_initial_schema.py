@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 11:55:05.235184
+Create Date: 2026-11-21 12:19:13.007772
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,8 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("last_login_at", sa.BigInteger(), nullable=True),
+        sa.Column("failed_logins", sa.Integer(), nullable=False),
+        sa.Column("locked_until", sa.BigInteger(), nullable=True),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_users")),
         sa.UniqueConstraint("email", name=op.f("uq_ops_users_email")),
