@@ -102,3 +102,42 @@ def test_keys_are_per_account_and_mode(api: Api) -> None:
 def test_overlong_key_is_rejected(api: Api) -> None:
     r = api.post("/v1/customers", json={"name": "Jane"}, headers=key("x" * 256))
     assert r.status_code == 400 and r.json()["error"]["code"] == "idempotency_key_invalid"
+
+
+def test_concurrent_requests_with_one_key_create_one_object(
+    services: Services, server_url: str
+) -> None:
+    """Eight clients race with the same key: one object; the others see it or a 409."""
+    import threading
+
+    import httpx
+
+    from tests.conftest import new_account
+
+    _, secret, _ = new_account(services, "Racing")
+    barrier = threading.Barrier(8)
+    replies: list[httpx.Response] = []
+
+    def post() -> None:
+        barrier.wait()
+        replies.append(
+            httpx.post(
+                f"{server_url}/v1/customers",
+                auth=(secret, ""),
+                timeout=30,
+                data={"name": "Once"},
+                headers={"Idempotency-Key": "race-1"},
+            )
+        )
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    created = {r.json()["id"] for r in replies if r.status_code == 200}
+    in_flight = [r for r in replies if r.status_code == 409]
+    assert len(created) == 1 and len(in_flight) + sum(r.status_code == 200 for r in replies) == 8
+    assert all(r.json()["error"]["code"] == "idempotency_key_in_use" for r in in_flight)
+    listed = httpx.get(f"{server_url}/v1/customers", auth=(secret, "")).json()["data"]
+    assert [c["id"] for c in listed] == list(created)
