@@ -12,6 +12,7 @@ from decimal import Decimal
 from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
 from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
 from extract.config import ExtractConfig
+from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
 from extract.einvoice import EInvoice, parse_einvoice
 from extract.layout import PageLayout, Segment, build_lines
@@ -26,7 +27,6 @@ from extract.textfields import (
     Found,
     classify,
     date_value,
-    detect_currency,
     detect_languages,
     payment_terms,
     resolve_dates,

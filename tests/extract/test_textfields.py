@@ -3,10 +3,10 @@
 import datetime
 
 from extract.candidates import label_index
+from extract.currency import detect_currency
 from extract.layout import PageLayout, Word, build_lines
 from extract.textfields import (
     classify,
-    detect_currency,
     detect_languages,
     payment_terms,
     resolve_reference,

@@ -1,0 +1,136 @@
+"""The invoice's currency: a declared one ("Währung: EUR") wins, else ISO codes and symbols,
+weighted towards the total's line."""
+
+from __future__ import annotations
+
+import re
+
+from extract.candidates import Candidate
+from extract.layout import BBox, PageLayout
+from extract.lexicon import fold
+from extract.textfields import Found
+
+_CURRENCY_CODES = (
+    "eur",
+    "usd",
+    "gbp",
+    "chf",
+    "inr",
+    "myr",
+    "jpy",
+    "sek",
+    "nok",
+    "dkk",
+    "pln",
+    "czk",
+    "huf",
+    "cad",
+    "aud",
+    "sgd",
+    "cny",
+)
+_CURRENCY_RE = re.compile(
+    r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>"
+    + "|".join(_CURRENCY_CODES)
+    + r")\b|\b(?P<word>euros?|rs\.?|rm|inr|dollars?)(?=[\s\d:.(]|$)",
+    re.I,
+)
+_SYMBOL = {
+    "€": "eur",
+    "£": "gbp",
+    "₹": "inr",
+    "¥": "jpy",
+    "$": "usd",
+    "us$": "usd",
+    "ca$": "cad",
+    "c$": "cad",
+    "a$": "aud",
+    "au$": "aud",
+    "s$": "sgd",
+}
+_WORD = {
+    "euro": "eur",
+    "euros": "eur",
+    "rs": "inr",
+    "rs.": "inr",
+    "rm": "myr",
+    "inr": "inr",
+    "dollar": "usd",
+    "dollars": "usd",
+}
+
+
+def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found | None:
+    """Currency from ISO codes and symbols, weighted towards those on the total's line."""
+    votes: dict[str, float] = {}
+    near_total: dict[str, float] = {}
+    evidence: dict[str, tuple[int, BBox, str]] = {}
+    for page in pages:
+        for line in page.lines:
+            on_total_line = (
+                total is not None
+                and page.number == total.page
+                and any(abs(s.top - total.bbox[1]) < 3 for s in line.segments)
+            )
+            for seg in line.segments:
+                for m in _CURRENCY_RE.finditer(seg.text):
+                    if m.group("sym"):
+                        cur, weight = _SYMBOL[m.group("sym").lower()], 1.0
+                    elif m.group("code"):
+                        cur, weight = m.group("code").lower(), 1.5
+                    else:
+                        word = m.group("word").lower()
+                        if word == "rm" and not re.search(r"\d", seg.text):
+                            continue
+                        cur, weight = _WORD[word], 0.7
+                    votes[cur] = votes.get(cur, 0.0) + weight
+                    if on_total_line:
+                        near_total[cur] = near_total.get(cur, 0.0) + weight
+                    evidence.setdefault(
+                        cur, (page.number, seg.bbox(m.start(), m.end()), seg.words[0].source)
+                    )
+    declared = _declared_currency(pages)
+    if declared is not None:
+        return declared
+    if not votes:
+        return None
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    if near_total:
+        cur = max(sorted(near_total), key=lambda c: near_total[c])
+        conf = 0.97
+    else:
+        cur, count = ranked[0]
+        conf = 0.9 if count >= 2 else 0.8
+    reasons: tuple[str, ...] = ()
+    if len(ranked) > 1:
+        second = ranked[1] if ranked[0][0] == cur else ranked[0]
+        if second[1] >= votes[cur] * 0.5 and not near_total:
+            conf -= 0.2
+            reasons = ("several_currencies_on_document",)
+    page_no, bbox, source = evidence[cur]
+    return Found(cur, conf, page_no, bbox, source, reasons)
+
+
+_CURRENCY_LABEL_RE = re.compile(
+    r"\b(?:wahrung|currency|devise|valuta|moneda|divisa|betrage in|amounts in|montants en)\b"
+    r"[^a-z0-9]{0,30}?(?:[a-z]+\s*\()?\b(?P<code>" + "|".join(_CURRENCY_CODES) + r")\b"
+)
+
+
+def _declared_currency(pages: list[PageLayout]) -> Found | None:
+    """A currency stated with its label ("Währung: EUR", "Devise : EURO (EUR)")."""
+    for page in pages[:2]:
+        for line in page.lines:
+            folded = fold(line.text)
+            m = _CURRENCY_LABEL_RE.search(folded)
+            if m:
+                seg = line.segments[0]
+                return Found(
+                    m.group("code"),
+                    0.97,
+                    page.number,
+                    seg.bbox(),
+                    seg.words[0].source,
+                    ("currency_declared",),
+                )
+    return None
