@@ -44,3 +44,23 @@ def test_migrations_match_the_models(pg_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_the_installed_package_ships_templates_static_files_and_migrations(tmp_path: Path) -> None:
+    """What `pip install .` (the Dockerfile) gets must include the non-Python files."""
+    import zipfile
+
+    built = run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), ".")
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in (
+        "cli.py",
+        "api/templates/hosted_invoice.html",
+        "api/workbench/templates/item.html",
+        "api/workbench/static/workbench.js",
+        "models/migrations/env.py",
+        "models/migrations/script.py.mako",
+        "models/migrations/versions/0001_initial_schema.py",
+    ):
+        assert expected in names, expected
