@@ -66,6 +66,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--role", choices=["reviewer", "admin"], default="reviewer")
     cmd.add_argument("--password", help="instead of stdin (visible in the process list)")
     cmd.set_defaults(run=_ops_users_create)
+    cmd = ops.add_parser("list", help="every ops user with role and state")
+    cmd.set_defaults(run=_ops_users_list)
+    for name, disabled in (("disable", True), ("enable", False)):
+        cmd = ops.add_parser(name, help=f"{name} an ops user (disabling ends their sessions)")
+        cmd.add_argument("email")
+        cmd.set_defaults(run=_ops_users_set_disabled, disabled=disabled)
     return parser
 
 
@@ -88,6 +94,32 @@ def _ops_users_create(args: argparse.Namespace) -> int:
         print(exc.message, file=sys.stderr)
         return 2
     print(user.id)
+    return 0
+
+
+def _ops_users_list(_args: argparse.Namespace) -> int:
+    from review.ops_users import list_ops_users
+
+    services = _services(migrate_embedded=True)
+    with services.sessions() as session:
+        for user in list_ops_users(session):
+            state = "disabled" if user.disabled else "active"
+            print(f"{user.email}\t{user.role}\t{state}\tlast login {user.last_login_at or '-'}")
+    return 0
+
+
+def _ops_users_set_disabled(args: argparse.Namespace) -> int:
+    from models.db import transaction
+    from models.errors import DomainError
+    from review.ops_users import set_disabled
+
+    services = _services(migrate_embedded=True)
+    try:
+        with transaction(services.sessions) as session:
+            set_disabled(session, args.email, args.disabled)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
     return 0
 
 

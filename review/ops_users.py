@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.errors import Conflict, DomainError, InvalidRequest
+from models.errors import Conflict, DomainError, InvalidRequest, NotFound
 from models.ids import new_id
 from models.ops import OPS_ROLES, OpsSession, OpsUser
 
@@ -171,3 +171,19 @@ def resolve_session(session: Session, token: str | None, now: int) -> LoggedIn |
 def end_session(session: Session, token: str | None) -> None:
     if token:
         session.execute(delete(OpsSession).where(OpsSession.token_hash == _token_hash(token)))
+
+
+def list_ops_users(session: Session) -> list[OpsUser]:
+    return list(session.scalars(select(OpsUser).order_by(OpsUser.email)))
+
+
+def set_disabled(session: Session, email: str, disabled: bool) -> OpsUser:
+    """Staff who leave lose access at once: disabling also ends their open sessions."""
+    user = session.scalar(select(OpsUser).where(OpsUser.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"No such ops user: '{email}'", param="email")
+    user.disabled = disabled
+    if disabled:
+        session.execute(delete(OpsSession).where(OpsSession.user_id == user.id))
+    session.flush()
+    return user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,7 @@ def test_the_installed_package_ships_templates_static_files_and_migrations(tmp_p
     import zipfile
 
     built = run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), ".")
+    shutil.rmtree(REPO / "build", ignore_errors=True)  # setuptools' scratch copy of the tree
     assert built.returncode == 0, built.stderr
     (wheel,) = tmp_path.glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -75,3 +75,31 @@ def test_cli_creates_an_ops_user_reading_the_password_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
     assert cli.main(["ops-users", "create", "root@casapay.me"]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+def test_cli_lists_disables_and_enables_ops_users(
+    services: Services,
+    pg_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", pg_url)
+    monkeypatch.setenv("CASAPAY_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("CASAPAY_SECRET", "s")
+    with transaction(services.sessions) as session:
+        user = create_ops_user(session, "tom@casapay.me", "correct horse battery", "reviewer", 0)
+        token = start_session(session, user, services.clock())
+    assert cli.main(["ops-users", "disable", "Tom@CasaPay.me"]) == 0
+    with services.sessions() as session:
+        # Disabled means out now: the open session no longer logs anyone in.
+        assert resolve_session(session, token, services.clock()) is None
+        assert authenticate(session, "tom@casapay.me", "correct horse battery", 0) is None
+    capsys.readouterr()
+    assert cli.main(["ops-users", "list"]) == 0
+    assert capsys.readouterr().out.startswith("tom@casapay.me\treviewer\tdisabled")
+    assert cli.main(["ops-users", "enable", "tom@casapay.me"]) == 0
+    with services.sessions() as session:
+        assert authenticate(session, "tom@casapay.me", "correct horse battery", 0) is not None
+    assert cli.main(["ops-users", "disable", "nobody@casapay.me"]) == 2
+    assert "No such ops user" in capsys.readouterr().err
