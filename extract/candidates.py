@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
 from extract.dates import DateMatch, find_dates, parse_date
-from extract.layout import BBox, PageLayout, Segment, value_places
+from extract.layout import BBox, PageLayout, Place, Segment, value_places
 from extract.lexicon import fold
 from extract.nlp import LabelHit, find_labels
 from extract.numbers import find_amounts
@@ -203,18 +204,10 @@ def _date_for(
     order: str,
     languages: tuple[str, ...],
 ) -> Candidate | None:
-    blocked = False
-    for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=2):
-        if place.relation == "right" and (blocked or _starts_with_label(place.segment, hit_index)):
-            blocked = True
-            continue
-        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
-            continue
-        text = place.segment.text
-        end = stop if place.relation == "same" else len(text)
-        if place.relation == "same" and end - place.start > 40:
-            end = place.start + 40
-        dates = find_dates(text[place.start : end])
+    for place, sub in _open_places(ls, hit, stop, hit_index, max_below=2):
+        if place.relation == "same":
+            sub = sub[:40]
+        dates = find_dates(sub)
         if not dates:
             continue
         dm: DateMatch = dates[0]
@@ -235,6 +228,30 @@ def _date_for(
     return None
 
 
+def _open_places(
+    ls: LabelledSegment,
+    hit: LabelHit,
+    stop: int,
+    hit_index: dict[int, list[LabelHit]],
+    max_below: int,
+) -> Iterator[tuple[Place, str]]:
+    """The places a label's value may stand in, with their text, nearest first.
+
+    A segment to the right that starts another label closes the line (what follows is that
+    label's value); a line below that starts with a label is that label's, and is skipped.
+    """
+    blocked = False
+    for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=max_below):
+        if place.relation == "right" and (blocked or _starts_with_label(place.segment, hit_index)):
+            blocked = True
+            continue
+        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
+            continue
+        text = place.segment.text
+        end = stop if place.relation == "same" else len(text)
+        yield place, text[place.start : end]
+
+
 def _valid_reference(token: str) -> bool:
     core = token.strip(".:;,#")
     if not 3 <= len(core) <= 40 or not any(c.isdigit() for c in core):
@@ -247,16 +264,7 @@ def _valid_reference(token: str) -> bool:
 def _reference_for(
     ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
 ) -> Candidate | None:
-    blocked = False
-    for place in value_places(ls.page, ls.line_index, ls.segment, hit.end, max_below=1):
-        if place.relation == "right" and (blocked or _starts_with_label(place.segment, hit_index)):
-            blocked = True
-            continue
-        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
-            continue
-        text = place.segment.text
-        end = stop if place.relation == "same" else len(text)
-        sub = text[place.start : end]
+    for place, sub in _open_places(ls, hit, stop, hit_index, max_below=1):
         m_tokens = list(REF_TOKEN_RE.finditer(sub))
         for i, m in enumerate(m_tokens[:3]):
             token = m.group(0).rstrip(".:;,")
