@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.errors import ApiError
@@ -92,11 +92,3 @@ def paginate(
     if not forward:
         page.reverse()
     return {"object": "list", "url": url, "has_more": has_more, "data": [render(r) for r in page]}
-
-
-def select_scoped(model: type[T], account_id: str, livemode: bool) -> Select[Any]:
-    """Every query an API key makes is confined to its account and mode."""
-    return select(model).where(
-        model.account_id == account_id,  # type: ignore[attr-defined]
-        model.livemode == livemode,  # type: ignore[attr-defined]
-    )

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.customers import Customer
-from models.errors import NotFound
 from models.ids import new_id
+from models.scoped import get_scoped
 
 
 def create_customer(
@@ -37,16 +36,7 @@ def create_customer(
 
 
 def get_customer(session: Session, account_id: str, livemode: bool, customer_id: str) -> Customer:
-    customer = session.scalar(
-        select(Customer).where(
-            Customer.id == customer_id,
-            Customer.account_id == account_id,
-            Customer.livemode == livemode,
-        )
-    )
-    if customer is None:
-        raise NotFound.for_id("customer", customer_id)
-    return customer
+    return get_scoped(session, Customer, "customer", customer_id, account_id, livemode)
 
 
 def customer_json(customer: Customer) -> dict[str, Any]:

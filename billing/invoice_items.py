@@ -15,21 +15,13 @@ from sqlalchemy.orm import Session
 from billing.invoice_states import check_editable
 from billing.invoices import _UNSET, recompute_totals
 from billing.tax_rates import check_rate_ids
-from models.errors import InvalidRequest, NotFound
+from models.errors import InvalidRequest
 from models.invoices import Invoice, InvoiceItem
+from models.scoped import get_scoped
 
 
 def get_item(session: Session, account_id: str, livemode: bool, item_id: str) -> InvoiceItem:
-    item = session.scalar(
-        select(InvoiceItem).where(
-            InvoiceItem.id == item_id,
-            InvoiceItem.account_id == account_id,
-            InvoiceItem.livemode == livemode,
-        )
-    )
-    if item is None:
-        raise NotFound.for_id("invoice_item", item_id)
-    return item
+    return get_scoped(session, InvoiceItem, "invoice_item", item_id, account_id, livemode)
 
 
 def parent_for_update(session: Session, item: InvoiceItem) -> Invoice:

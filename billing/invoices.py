@@ -18,9 +18,10 @@ from billing.invoice_states import check_editable, check_transition
 from billing.money import Line, compute_totals
 from billing.tax_rates import check_rate_ids, rates_by_id
 from models.customers import Customer
-from models.errors import InvalidRequest, NotFound
+from models.errors import InvalidRequest
 from models.ids import new_id
 from models.invoices import Invoice, InvoiceItem
+from models.scoped import get_scoped
 
 MAX_LINES = 250
 
@@ -135,15 +136,9 @@ def get_invoice(
     session: Session, account_id: str, livemode: bool, invoice_id: str, *, for_update: bool = False
 ) -> Invoice:
     """One invoice of the caller; `for_update` locks the row so transitions cannot race."""
-    stmt = select(Invoice).where(
-        Invoice.id == invoice_id, Invoice.account_id == account_id, Invoice.livemode == livemode
+    return get_scoped(
+        session, Invoice, "invoice", invoice_id, account_id, livemode, for_update=for_update
     )
-    if for_update:
-        stmt = stmt.with_for_update()
-    invoice = session.scalar(stmt)
-    if invoice is None:
-        raise NotFound.for_id("invoice", invoice_id)
-    return invoice
 
 
 def items_of(session: Session, invoice_id: str) -> list[InvoiceItem]:

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from billing.invoice_states import check_transition
 from models.alias_invoices import AliasInvoice
-from models.errors import NotFound
 from models.ids import new_id
 from models.invoices import Invoice
 from models.payments import PaymentIntent, PaymentRequest
+from models.scoped import get_scoped
 
 
 def pay_invoice(
@@ -72,16 +72,7 @@ def pay_invoice(
 def get_payment_intent(
     session: Session, account_id: str, livemode: bool, intent_id: str
 ) -> PaymentIntent:
-    intent = session.scalar(
-        select(PaymentIntent).where(
-            PaymentIntent.id == intent_id,
-            PaymentIntent.account_id == account_id,
-            PaymentIntent.livemode == livemode,
-        )
-    )
-    if intent is None:
-        raise NotFound.for_id("payment_intent", intent_id)
-    return intent
+    return get_scoped(session, PaymentIntent, "payment_intent", intent_id, account_id, livemode)
 
 
 def payment_intent_json(intent: PaymentIntent) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from billing.money import Rate, percentage
-from models.errors import InvalidRequest, NotFound
+from models.errors import InvalidRequest
 from models.ids import new_id
 from models.invoices import TaxRate
+from models.scoped import get_scoped
 
 
 def create_tax_rate(
@@ -48,14 +49,7 @@ def create_tax_rate(
 
 
 def get_tax_rate(session: Session, account_id: str, livemode: bool, rate_id: str) -> TaxRate:
-    rate = session.scalar(
-        select(TaxRate).where(
-            TaxRate.id == rate_id, TaxRate.account_id == account_id, TaxRate.livemode == livemode
-        )
-    )
-    if rate is None:
-        raise NotFound.for_id("tax_rate", rate_id)
-    return rate
+    return get_scoped(session, TaxRate, "tax_rate", rate_id, account_id, livemode)
 
 
 def check_rate_ids(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
 from models.alias_invoices import AliasInvoice
-from models.errors import InvalidRequest, InvalidTransition, NotFound
+from models.errors import InvalidRequest, InvalidTransition
+from models.scoped import get_scoped
 
 PDF_URL_TTL = 3600
 
@@ -16,16 +17,9 @@ PDF_URL_TTL = 3600
 def get_alias_invoice(
     session: Session, account_id: str, livemode: bool, alias_invoice_id: str
 ) -> AliasInvoice:
-    row = session.scalar(
-        select(AliasInvoice).where(
-            AliasInvoice.id == alias_invoice_id,
-            AliasInvoice.account_id == account_id,
-            AliasInvoice.livemode == livemode,
-        )
+    return get_scoped(
+        session, AliasInvoice, "alias_invoice", alias_invoice_id, account_id, livemode
     )
-    if row is None:
-        raise NotFound.for_id("alias_invoice", alias_invoice_id)
-    return row
 
 
 def retry(session: Session, row: AliasInvoice, now: int) -> None:

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models.customers import Customer, EmailAlias
-from models.errors import InvalidRequest, NotFound
+from models.errors import InvalidRequest
 from models.ids import new_id
+from models.scoped import get_scoped
 
 # RFC 5321 allows more, but aliases are typed by people: keep them plain and unambiguous.
 LOCAL_PART = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
@@ -81,16 +82,7 @@ def create_alias(
 
 
 def get_alias(session: Session, account_id: str, livemode: bool, alias_id: str) -> EmailAlias:
-    alias = session.scalar(
-        select(EmailAlias).where(
-            EmailAlias.id == alias_id,
-            EmailAlias.account_id == account_id,
-            EmailAlias.livemode == livemode,
-        )
-    )
-    if alias is None:
-        raise NotFound.for_id("email_alias", alias_id)
-    return alias
+    return get_scoped(session, EmailAlias, "email_alias", alias_id, account_id, livemode)
 
 
 def find_alias_by_address(session: Session, local_part: str, domain: str) -> EmailAlias | None:

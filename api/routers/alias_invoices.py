@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.context import Auth, Ctx
-from api.lists import ListParams, RangeFilter, apply_range, paginate, select_scoped
+from api.lists import ListParams, RangeFilter, apply_range, paginate
 from api.params import openapi_query, parse_model, read_params
 from billing.payment_requests import payment_request_json
 from ingest.alias_invoices import PDF_URL_TTL, alias_invoice_json, get_alias_invoice, retry
@@ -18,6 +18,7 @@ from models.alias_invoices import AliasInvoice
 from models.db import transaction
 from models.payments import PaymentRequest
 from models.queue import EXTRACT
+from models.scoped import select_scoped
 
 router = APIRouter(tags=["alias_invoices"])
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.context import Auth
-from api.lists import ListParams, paginate, select_scoped
+from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.params import openapi_body, openapi_query, parse_model, read_params
 from billing.customers import create_customer, customer_json, get_customer
 from models.customers import Customer
 from models.db import transaction
+from models.scoped import select_scoped
 
 router = APIRouter(tags=["customers"])
 

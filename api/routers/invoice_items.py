@@ -20,13 +20,14 @@ from api.billing_params import (
 from api.billing_schemas import DeletedOut, InvoiceItemOut, documented, list_of
 from api.context import Auth
 from api.expand import expansions
-from api.lists import ListParams, paginate, select_scoped
+from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.params import parse_model, read_params
 from billing.invoice_items import delete_item, deleted_json, get_item, update_item
 from billing.invoices import NewItem, add_items, get_invoice, item_json
 from models.db import transaction
 from models.invoices import InvoiceItem
+from models.scoped import select_scoped
 
 router = APIRouter(tags=["invoice_items"])
 

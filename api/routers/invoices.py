@@ -24,7 +24,7 @@ from api.billing_schemas import DeletedOut, InvoiceOut, documented, list_of
 from api.context import Auth, Ctx
 from api.errors import ApiError
 from api.expand import INVOICE_EXPANDABLE, expand_invoice, expansions
-from api.lists import ListParams, RangeFilter, apply_range, paginate, select_scoped
+from api.lists import ListParams, RangeFilter, apply_range, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.params import parse_model, read_params
 from billing.invoice_items import deleted_json
@@ -44,6 +44,7 @@ from billing.payments import pay_invoice
 from models.db import transaction
 from models.invoices import Invoice
 from models.queue import NOTIFY, QueueUnavailable
+from models.scoped import select_scoped
 
 router = APIRouter(tags=["invoices"])
 log = logging.getLogger(__name__)

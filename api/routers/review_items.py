@@ -9,11 +9,12 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.context import Auth, Ctx
-from api.lists import ListParams, paginate, select_scoped
+from api.lists import ListParams, paginate
 from api.params import openapi_body, openapi_query, parse_model, read_params
 from models.db import transaction
 from models.queue import QueueUnavailable
 from models.review import ReviewItem
+from models.scoped import select_scoped
 from review.items import load_view, load_views, review_item_json
 from review.service import Decider, approve, reject
 

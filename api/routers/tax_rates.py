@@ -11,13 +11,14 @@ from api.billing_params import ExpandOnly
 from api.billing_schemas import TaxRateOut, documented, list_of
 from api.context import Auth
 from api.expand import expansions
-from api.lists import ListParams, paginate, select_scoped
+from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.params import parse_model, read_params
 from billing.money import check_percentage
 from billing.tax_rates import create_tax_rate, get_tax_rate, tax_rate_json
 from models.db import transaction
 from models.invoices import TaxRate
+from models.scoped import select_scoped
 
 router = APIRouter(tags=["tax_rates"])
 
