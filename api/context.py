@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.errors import ApiError
+from models.accounts import ApiKey
 from models.keys import find_key
 from models.services import Services
 
@@ -26,7 +27,7 @@ def services_of(request: Request) -> Services:
     return services
 
 
-def _secret_from_header(header: str | None) -> str:
+def secret_from_header(header: str | None) -> str:
     if not header:
         raise ApiError(
             401,
@@ -48,15 +49,20 @@ def _secret_from_header(header: str | None) -> str:
     raise ApiError(401, "Use Bearer or Basic authorization.", code="api_key_invalid")
 
 
+def api_key_for(services: Services, secret: str) -> ApiKey | None:
+    """The unrevoked key behind a secret, if any; shared by auth and the idempotency middleware."""
+    if not secret.startswith(("sk_test_", "sk_live_")):
+        return None
+    with services.sessions() as session:
+        return find_key(session, secret)
+
+
 def authenticate(request: Request) -> Ctx:
     services = services_of(request)
-    secret = _secret_from_header(request.headers.get("authorization"))
-    masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
-    if not secret.startswith(("sk_test_", "sk_live_")):
-        raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
-    with services.sessions() as session:
-        key = find_key(session, secret)
+    secret = secret_from_header(request.headers.get("authorization"))
+    key = api_key_for(services, secret)
     if key is None:
+        masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
         raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
     return Ctx(account_id=key.account_id, livemode=key.livemode, services=services, key_id=key.id)
 

@@ -20,13 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.context import _secret_from_header
+from api.context import api_key_for, secret_from_header
 from api.errors import ApiError
 from api.params import rack_parse
 from models.db import transaction
 from models.idempotency import IdempotencyKey
 from models.ids import new_id
-from models.keys import find_key
 from models.services import Services
 
 TTL_SECONDS = 24 * 3600
@@ -148,12 +147,10 @@ class IdempotencyMiddleware:
 
     def _owner(self, authorization: str | None) -> tuple[str, bool] | None:
         try:
-            secret = _secret_from_header(authorization)
+            api_key = api_key_for(self.services, secret_from_header(authorization))
         except ApiError:
             return None
-        with self.services.sessions() as session:
-            api_key = find_key(session, secret)
-            return (api_key.account_id, api_key.livemode) if api_key else None
+        return (api_key.account_id, api_key.livemode) if api_key else None
 
     def _claim(
         self, owner: tuple[str, bool], key: str, method: str, path: str, params_hash: str
