@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from models.queue import Queue, make_broker
 from models.services import Services
-from tests.ingest.conftest import free_port
+from tests.conftest import free_port
 
 
 def test_healthz_and_readyz(services: Services) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import stripe
 
@@ -22,37 +24,23 @@ def new_customer(client: stripe.StripeClient) -> str:
 
 def test_invoice_lifecycle_with_stripe_python(client: stripe.StripeClient) -> None:
     cus = new_customer(client)
-    inv = client.v1.invoices.create(
-        params={
-            "customer": cus,
-            "due_date": 1_767_830_400,
-            "line_items": [  # type: ignore[typeddict-unknown-key]
-                {"description": "Rent", "amount": 120000, "currency": "eur"},
-                {"description": "Fee", "amount": 500, "currency": "eur", "quantity": 2},
-            ],
-            "metadata": {"lease": "L-9", "old": ""},
-            "expand": ["customer"],
-        },
-        options={"idempotency_key": "idem-1"},
-    )
+    params: Any = {
+        "customer": cus,
+        "due_date": 1_767_830_400,
+        "line_items": [
+            {"description": "Rent", "amount": 120000, "currency": "eur"},
+            {"description": "Fee", "amount": 500, "currency": "eur", "quantity": 2},
+        ],
+        "metadata": {"lease": "L-9", "old": ""},
+        "expand": ["customer"],
+    }
+    inv = client.v1.invoices.create(params=params, options={"idempotency_key": "idem-1"})
     assert isinstance(inv, stripe.Invoice)
     assert inv.amount_due == 121000 and inv.status == "draft"
     assert inv.metadata.to_dict() == {"lease": "L-9"}
     assert inv.customer.id == cus  # type: ignore[union-attr]
     assert inv.last_response.request_id.startswith("req_")  # type: ignore[union-attr]
-    replay = client.v1.invoices.create(
-        params={
-            "customer": cus,
-            "due_date": 1_767_830_400,
-            "line_items": [  # type: ignore[typeddict-unknown-key]
-                {"description": "Rent", "amount": 120000, "currency": "eur"},
-                {"description": "Fee", "amount": 500, "currency": "eur", "quantity": 2},
-            ],
-            "metadata": {"lease": "L-9", "old": ""},
-            "expand": ["customer"],
-        },
-        options={"idempotency_key": "idem-1"},
-    )
+    replay = client.v1.invoices.create(params=params, options={"idempotency_key": "idem-1"})
     assert replay.id == inv.id
 
     got = client.v1.invoices.retrieve(inv.id)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from billing.mailer import Mailer, MailError
-from tests.ingest.conftest import free_port
+from tests.conftest import free_port
 
 
 class Sink:

@@ -1,4 +1,4 @@
-"""A real uvicorn server on a loopback port and Debian's Chromium driven by Playwright.
+"""The app on a loopback port (tests/conftest.py) and Debian's Chromium driven by Playwright.
 
 Chromium missing is a failure, not a skip: CI installs it (apt `chromium`), and a browser
 suite that silently skips proves nothing.
@@ -6,17 +6,12 @@ suite that silently skips proves nothing.
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from api.app import create_app
 from models.db import transaction
 from models.services import Services
 from review.ops_users import create_ops_user
@@ -37,25 +32,10 @@ OPS_EMAIL, OPS_PASSWORD = "maria@casapay.me", "correct horse battery"
 
 
 @pytest.fixture
-def live_server(services: Services) -> Iterator[str]:
+def live_server(services: Services, server_url: str) -> str:
     with transaction(services.sessions) as session:
         create_ops_user(session, OPS_EMAIL, OPS_PASSWORD, "admin", services.clock())
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(services), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    return server_url
 
 
 @pytest.fixture(scope="session")

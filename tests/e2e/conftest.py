@@ -13,9 +13,8 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from tests.conftest import ADMIN_URL
+from tests.conftest import ADMIN_URL, free_port
 from tests.e2e.stack import Stack, base_env, casapay, wait_for
-from tests.ingest.conftest import free_port
 
 REDIS_URL = os.environ.get("CASAPAY_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 

@@ -14,12 +14,15 @@ from typing import Any
 
 import httpx
 
-from tests.ingest.conftest import free_port
+from tests.conftest import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def casapay(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def casapay(
+    *args: str, env: dict[str, str], check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the `casapay` command as an operator would, in its own process."""
     return subprocess.run(
         [sys.executable, "-m", "cli", *args],
         env=env,
@@ -27,7 +30,7 @@ def casapay(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=check,
     )
 
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 
 import pytest
@@ -11,13 +10,7 @@ from ingest.server import start_smtp
 from models.customers import EmailAlias
 from models.db import transaction
 from models.services import Services
-from tests.conftest import new_account
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.conftest import free_port, new_account
 
 
 @pytest.fixture

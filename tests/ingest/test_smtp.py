@@ -12,7 +12,8 @@ from models.blobstore import S3BlobStore
 from models.customers import EmailAlias
 from models.db import make_session_factory, transaction
 from models.services import Services
-from tests.ingest.conftest import free_port, make_alias
+from tests.conftest import free_port
+from tests.ingest.conftest import make_alias
 from tests.mail import crlf, mail_with_pdfs, send
 from tests.pdfs import invoice_pdf
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ingest.server import start_smtp
 from models.services import Services
-from tests.ingest.conftest import free_port, make_alias
+from tests.conftest import free_port
+from tests.ingest.conftest import make_alias
 from tests.mail import crlf, mail_with_pdfs
 from tests.pdfs import invoice_pdf
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from models.blobstore import BlobNotFound, BlobStore, BlobStoreError, LocalBlobStore, S3BlobStore
+from tests.conftest import free_port
 from tests.e2e.stack import wait_for
-from tests.ingest.conftest import free_port
 
 
 @pytest.fixture(scope="module")

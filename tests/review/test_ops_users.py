@@ -55,16 +55,20 @@ def test_users_roles_and_sessions(services: Services, clock: object) -> None:
         assert resolve_session(session, token, services.clock() + 13 * 3600) is None  # expired
 
 
-def test_cli_creates_an_ops_user_reading_the_password_from_stdin(
-    services: Services,
-    pg_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def cli_env(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`cli.main` builds its services from the environment: point it at the test database."""
     monkeypatch.setenv("DATABASE_URL", pg_url)
     monkeypatch.setenv("CASAPAY_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("CASAPAY_SECRET", "s")
+
+
+def test_cli_creates_an_ops_user_reading_the_password_from_stdin(
+    services: Services,
+    cli_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
     assert cli.main(["ops-users", "create", "root@casapay.me", "--role", "admin"]) == 0
     user_id = capsys.readouterr().out.strip()
@@ -79,14 +83,10 @@ def test_cli_creates_an_ops_user_reading_the_password_from_stdin(
 
 def test_cli_lists_disables_and_enables_ops_users(
     services: Services,
-    pg_url: str,
-    tmp_path: Path,
+    cli_env: None,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", pg_url)
-    monkeypatch.setenv("CASAPAY_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("CASAPAY_SECRET", "s")
     with transaction(services.sessions) as session:
         user = create_ops_user(session, "tom@casapay.me", "correct horse battery", "reviewer", 0)
         token = start_session(session, user, services.clock())
