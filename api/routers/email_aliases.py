@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.context import Auth
+from api.context import Auth, Ctx
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.params import openapi_body, openapi_query, parse_model, read_params
@@ -58,17 +58,18 @@ def retrieve(alias_id: str, ctx: Auth) -> dict[str, Any]:
 @router.post("/v1/email_aliases/{alias_id}/disable")
 def disable(alias_id: str, ctx: Auth) -> dict[str, Any]:
     """Mail to a disabled alias is refused at RCPT (550 5.2.1); its history stays."""
-    with transaction(ctx.services.sessions) as session:
-        alias = get_alias(session, ctx.account_id, ctx.livemode, alias_id)
-        alias.status = "disabled"
-        return alias_json(alias)
+    return _set_status(ctx, alias_id, "disabled")
 
 
 @router.post("/v1/email_aliases/{alias_id}/enable")
 def enable(alias_id: str, ctx: Auth) -> dict[str, Any]:
+    return _set_status(ctx, alias_id, "active")
+
+
+def _set_status(ctx: Ctx, alias_id: str, status: str) -> dict[str, Any]:
     with transaction(ctx.services.sessions) as session:
         alias = get_alias(session, ctx.account_id, ctx.livemode, alias_id)
-        alias.status = "active"
+        alias.status = status
         return alias_json(alias)
 
 
