@@ -15,6 +15,7 @@ from api.routers import (
     alias_invoices,
     customers,
     email_aliases,
+    events,
     files,
     health,
     hosted,
@@ -22,6 +23,7 @@ from api.routers import (
     invoices,
     review_items,
     tax_rates,
+    webhook_endpoints,
 )
 from models.ids import new_id
 from models.services import Services
@@ -42,8 +44,10 @@ def create_app(services: Services) -> FastAPI:
     async def request_id(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
+        # Made before the handler runs, so the events it writes can name it.
+        request.state.request_id = new_id("req", 14)
         response = await call_next(request)
-        response.headers["Request-Id"] = new_id("req", 14)
+        response.headers["Request-Id"] = request.state.request_id
         return response
 
     for module in (
@@ -58,6 +62,8 @@ def create_app(services: Services) -> FastAPI:
         hosted,
         review_items,
         account_settings,
+        events,
+        webhook_endpoints,
         workbench,
     ):
         app.include_router(module.router)

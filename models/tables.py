@@ -4,11 +4,13 @@ from models import (
     accounts,
     alias_invoices,
     customers,
+    events,
     idempotency,
     invoices,
     ops,
     payments,
     review,
+    webhooks,
 )
 from models.db import Base
 
@@ -17,10 +19,12 @@ __all__ = [
     "accounts",
     "alias_invoices",
     "customers",
+    "events",
     "idempotency",
     "invoices",
     "ops",
     "payments",
     "review",
+    "webhooks",
 ]
 metadata = Base.metadata
