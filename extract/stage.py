@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import CursorResult, and_, or_, update
 
-from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
+from extract import ExtractConfig, Extraction, ExtractionFailed
+from extract.sandbox import extract_in_sandbox
 from models.alias_invoices import AliasInvoice
 from models.alias_invoices import Extraction as ExtractionRow
 from models.blobstore import BlobNotFound
@@ -33,7 +34,7 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
     try:
         pdf = services.blobs.get(blob_key)
         reference = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
-        result = extract_pdf(pdf, ExtractConfig(reference_date=reference))
+        result = extract_in_sandbox(pdf, ExtractConfig(reference_date=reference))
     except ExtractionFailed as failure:
         fail(services, alias_invoice_id, attempt, failure.code, failure.message)
         return
