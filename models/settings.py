@@ -33,6 +33,7 @@ class Settings:
     processing_lease_seconds: int
     sweep_interval_seconds: float
     worker_threads: int
+    max_request_bytes: int
 
     @property
     def embedded_queue(self) -> bool:
@@ -72,6 +73,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         processing_lease_seconds=int(env.get("CASAPAY_PROCESSING_LEASE_SECONDS", "900")),
         sweep_interval_seconds=float(env.get("CASAPAY_SWEEP_INTERVAL_SECONDS", "30")),
         worker_threads=int(env.get("CASAPAY_WORKER_THREADS", "2")),
+        max_request_bytes=int(env.get("CASAPAY_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
     )
 
 
