@@ -1,7 +1,7 @@
 """What happens to an accepted message, as a plain function the SMTP handler and tests call.
 
-Store the raw bytes and each PDF (content-addressed, so a retry rewrites the same keys), then
-record the message and one alias invoice per (PDF, alias recipient) in one transaction. Only
+Store the raw bytes and each document (content-addressed, so a retry rewrites the same keys), then
+record the message and one alias invoice per (document, alias recipient) in one transaction. Only
 after the commit are the new rows queued; the sweeper covers a queue that is down.
 """
 
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.aliases import find_alias_by_address
+from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import EmailAlias
@@ -28,8 +29,8 @@ from models.services import Services
 log = logging.getLogger(__name__)
 
 NO_PDF_MESSAGE = (
-    "The message carried no PDF. Forward the invoice again with the PDF attached "
-    "(not as a link or a picture in the text)."
+    "The message carried no invoice document. Forward the invoice again with the PDF or a "
+    "photo of it attached (not as a link)."
 )
 
 
@@ -41,14 +42,21 @@ class Accepted:
 
 
 def accept_message(
-    services: Services, mail_from: str, rcpt_tos: Sequence[str], raw: bytes
+    services: Services,
+    mail_from: str,
+    rcpt_tos: Sequence[str],
+    raw: bytes,
+    parsed: ParsedMail | None = None,
 ) -> Accepted:
+    """Store and record a message. The receiver hands over what its parser pool parsed; without
+    it the message is parsed here (MailRefused for a defective one)."""
+    if parsed is None:
+        parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
-    parsed = parse_mail(raw)
     raw_key = f"messages/{digest}.eml"
     services.blobs.put(raw_key, raw, "message/rfc822")
-    for pdf in parsed.pdfs:
-        services.blobs.put(pdf_key(pdf.sha256), pdf.data, "application/pdf")
+    for document in parsed.documents:
+        services.blobs.put(document_key(document), document.data, document.content_type)
     try:
         accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
     except IntegrityError:
@@ -62,8 +70,9 @@ def accept_message(
     return accepted
 
 
-def pdf_key(sha256: str) -> str:
-    return f"pdfs/{sha256}.pdf"
+def document_key(document: Document) -> str:
+    """Content-addressed, with the real extension: a retried delivery rewrites the same key."""
+    return f"documents/{document.sha256}.{document.extension}"
 
 
 def _record(
@@ -91,7 +100,7 @@ def _record(
                 sender_email=(parsed.sender_email or mail_from or None),
                 subject=parsed.subject,
                 size=len(raw),
-                pdf_count=len(parsed.pdfs),
+                pdf_count=len(parsed.documents),  # documents: PDFs and photos
                 received_at=now,
             )
             session.add(message)
@@ -123,13 +132,12 @@ def _alias_invoices(
             )
         )
     )
-    wanted: list[tuple[int, str | None, str | None]] = [
-        (i, pdf_key(pdf.sha256), pdf.filename) for i, pdf in enumerate(parsed.pdfs)
-    ] or [(-1, None, None)]
+    wanted: list[tuple[int, Document | None]] = list(enumerate(parsed.documents)) or [(-1, None)]
     created = []
-    for index, key, filename in wanted:
+    for index, document in wanted:
         if index in existing:
             continue  # a repeated delivery: this invoice is already recorded
+        key = document_key(document) if document else None
         status = "received" if key else "failed"
         row = AliasInvoice(
             id=new_id("ainv"),
@@ -141,7 +149,8 @@ def _alias_invoices(
             inbound_message_id=message.id,
             attachment_index=index,
             pdf_blob_key=key,
-            pdf_filename=filename,
+            pdf_filename=document.filename if document else None,
+            content_type=document.content_type if document else None,
             sender_email=message.sender_email,
             subject=message.subject,
             status=status,
