@@ -1,8 +1,8 @@
 """What happens to an accepted message, as a plain function the SMTP handler and tests call.
 
-Store the raw bytes and each document (content-addressed, so a retry rewrites the same keys), then
-record the message and one alias invoice per (document, alias recipient) in one transaction. Only
-after the commit are the new rows queued; the sweeper covers a queue that is down.
+Store the raw bytes and each document (content-addressed, so a retry rewrites the same keys),
+then record the message and one alias invoice per (document, alias recipient) in one unit of work:
+the new rows are queued for extraction after the commit (the sweeper covers a queue that is down).
 """
 
 from __future__ import annotations
@@ -19,19 +19,15 @@ from sqlalchemy.orm import Session
 from ingest.aliases import find_alias_by_address
 from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
+from models import lifecycle
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import EmailAlias
-from models.db import transaction
 from models.ids import new_id
-from models.queue import EXTRACT, QueueUnavailable
+from models.queue import EXTRACT
 from models.services import Services
+from models.unit_of_work import enqueue_after_commit, unit_of_work
 
 log = logging.getLogger(__name__)
-
-NO_PDF_MESSAGE = (
-    "The message carried no invoice document. Forward the invoice again with the PDF or a "
-    "photo of it attached (not as a link)."
-)
 
 
 @dataclass(frozen=True)
@@ -58,16 +54,10 @@ def accept_message(
     for document in parsed.documents:
         services.blobs.put(document_key(document), document.data, document.content_type)
     try:
-        accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
+        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
     except IntegrityError:
         # The same message arrived on two connections at once; the other one won the insert.
-        accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
-    for alias_invoice_id in queued:
-        try:
-            services.queue.enqueue(EXTRACT, alias_invoice_id)
-        except QueueUnavailable:
-            log.warning("queue down; the sweeper will pick up %s", alias_invoice_id)
-    return accepted
+        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
 
 
 def document_key(document: Document) -> str:
@@ -83,11 +73,10 @@ def _record(
     rcpt_tos: Sequence[str],
     raw: bytes,
     parsed: ParsedMail,
-) -> tuple[Accepted, list[str]]:
-    """Returns what was accepted and the new alias invoices to queue for extraction."""
+) -> Accepted:
     now = services.clock()
-    created: list[tuple[str, str]] = []
-    with transaction(services.sessions) as session:
+    created: list[str] = []
+    with unit_of_work(services) as session:
         message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
         duplicate = message is not None
         if message is None:
@@ -107,8 +96,7 @@ def _record(
             session.flush()
         for alias in _aliases(session, rcpt_tos):
             created.extend(_alias_invoices(session, message, alias, parsed, now))
-    accepted = Accepted(message.id, tuple(ainv for ainv, _ in created), duplicate)
-    return accepted, [ainv for ainv, status in created if status == "received"]
+    return Accepted(message.id, tuple(created), duplicate)
 
 
 def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
@@ -123,7 +111,7 @@ def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
 
 def _alias_invoices(
     session: Session, message: InboundMessage, alias: EmailAlias, parsed: ParsedMail, now: int
-) -> list[tuple[str, str]]:
+) -> list[str]:
     existing = set(
         session.scalars(
             select(AliasInvoice.attachment_index).where(
@@ -138,7 +126,6 @@ def _alias_invoices(
         if index in existing:
             continue  # a repeated delivery: this invoice is already recorded
         key = document_key(document) if document else None
-        status = "received" if key else "failed"
         row = AliasInvoice(
             id=new_id("ainv"),
             account_id=alias.account_id,
@@ -153,16 +140,10 @@ def _alias_invoices(
             content_type=document.content_type if document else None,
             sender_email=message.sender_email,
             subject=message.subject,
-            status=status,
-            error_code=None if key else "no_pdf_attachment",
-            error_message=None if key else NO_PDF_MESSAGE,
             metadata_={},
-            attempts=0,
-            received_at=now,
-            processed_at=None if key else now,
-            created=now,
         )
-        session.add(row)
-        created.append((row.id, status))
-    session.flush()
+        lifecycle.received(session, row, now)
+        if row.status == lifecycle.AliasInvoiceStatus.RECEIVED:
+            enqueue_after_commit(session, EXTRACT, row.id)
+        created.append(row.id)
     return created

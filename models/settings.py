@@ -31,6 +31,7 @@ class Settings:
     smtp_tls_cert: str | None
     smtp_tls_key: str | None
     processing_lease_seconds: int
+    max_attempts: int
     sweep_interval_seconds: float
     worker_threads: int
     # The SMTP receiver's bounds (ingest): see the README's SMTP receiver section.
@@ -78,6 +79,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_tls_cert=env.get("CASAPAY_SMTP_TLS_CERT") or None,
         smtp_tls_key=env.get("CASAPAY_SMTP_TLS_KEY") or None,
         processing_lease_seconds=int(env.get("CASAPAY_PROCESSING_LEASE_SECONDS", "900")),
+        max_attempts=max(1, int(env.get("CASAPAY_MAX_ATTEMPTS", "5"))),
         sweep_interval_seconds=float(env.get("CASAPAY_SWEEP_INTERVAL_SECONDS", "30")),
         worker_threads=int(env.get("CASAPAY_WORKER_THREADS", "2")),
         max_documents_per_message=int(env.get("CASAPAY_MAX_DOCUMENTS_PER_MESSAGE", "20")),

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 19:34:00.899735
+Create Date: 2026-11-30 19:49:12.782769
 """
 
 from collections.abc import Sequence
@@ -199,6 +199,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("claimed_at", sa.BigInteger(), nullable=True),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.Column("sent_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -238,6 +239,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("sender_auth", sa.JSON(), nullable=True),
+        sa.Column("phase", sa.String(length=16), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("extracted_data", sa.JSON(), nullable=True),
@@ -245,7 +247,10 @@ def upgrade() -> None:
         sa.Column("payment_intent", sa.String(length=40), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("stage_attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("claimed_at", sa.BigInteger(), nullable=True),
+        sa.Column("available_at", sa.BigInteger(), nullable=True),
         sa.Column("extracted_at", sa.BigInteger(), nullable=True),
         sa.Column("received_at", sa.BigInteger(), nullable=False),
         sa.Column("processed_at", sa.BigInteger(), nullable=True),
@@ -288,7 +293,7 @@ def upgrade() -> None:
             batch_op.f("ix_alias_invoices_email_alias_id"), ["email_alias_id"], unique=False
         )
         batch_op.create_index(
-            "ix_alias_invoices_status_claimed", ["status", "claimed_at"], unique=False
+            "ix_alias_invoices_phase_claimed", ["phase", "claimed_at", "available_at"], unique=False
         )
 
     op.create_table(
@@ -581,7 +586,7 @@ def downgrade() -> None:
 
     op.drop_table("extractions")
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
-        batch_op.drop_index("ix_alias_invoices_status_claimed")
+        batch_op.drop_index("ix_alias_invoices_phase_claimed")
         batch_op.drop_index(batch_op.f("ix_alias_invoices_email_alias_id"))
         batch_op.drop_index(batch_op.f("ix_alias_invoices_customer_id"))
         batch_op.drop_index("ix_alias_invoices_account_received")
