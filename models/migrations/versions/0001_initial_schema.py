@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 19:49:05.740857
+Create Date: 2026-11-30 19:54:22.221289
 """
 
 from collections.abc import Sequence
@@ -250,9 +250,11 @@ def upgrade() -> None:
         sa.Column("attachment_index", sa.Integer(), nullable=False),
         sa.Column("pdf_blob_key", sa.String(length=300), nullable=True),
         sa.Column("pdf_filename", sa.String(length=500), nullable=True),
+        sa.Column("content_type", sa.String(length=100), nullable=True),
         sa.Column("sender_email", sa.String(length=320), nullable=True),
         sa.Column("subject", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("sender_auth", sa.JSON(), nullable=True),
         sa.Column("phase", sa.String(length=16), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
