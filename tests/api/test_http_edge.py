@@ -29,21 +29,21 @@ def test_forty_thousand_form_keys_get_400_while_healthz_keeps_answering(
     _, key, _ = new_account(services)
     results: dict[str, httpx.Response] = {}
 
-    def hostile(path: str) -> None:
+    def hostile(path: str, n: int) -> None:
         with httpx.Client(timeout=20) as client:
-            results[path] = client.post(
+            results[f"{path} {n}"] = client.post(
                 server_url + path,
                 content=HOSTILE_FORM,
                 headers={
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Authorization": f"Bearer {key}",
-                    "Idempotency-Key": f"hostile-{path}",
+                    "Idempotency-Key": f"hostile-{n}",
                 },
             )
 
     threads = [
-        threading.Thread(target=hostile, args=(path,))
-        for path in ("/workbench/login", "/v1/customers", "/v1/customers")
+        threading.Thread(target=hostile, args=(path, n))
+        for n, path in enumerate(("/workbench/login", "/v1/customers", "/v1/customers"))
     ]
     for thread in threads:
         thread.start()
