@@ -207,25 +207,14 @@ class WorkerRuntime:
     def __init__(self, services: Services) -> None:
         from dramatiq import Worker
 
-        from billing.delivery import run_notify
-        from extract.stage import run_extract
-        from models.queue import EXTRACT, NOTIFY, ROUTE
+        from billing import actors as billing_actors
+        from extract import actors as extract_actors
         from models.sweeper import Sweeper
-        from review.route import run_route
+        from review import actors as review_actors
 
         queue = services.queue
-        queue.register(
-            EXTRACT,
-            lambda ainv: run_extract(services, ainv),
-            time_limit_ms=5 * 60_000,
-            max_retries=8,
-        )
-        queue.register(
-            ROUTE, lambda ainv: run_route(services, ainv), time_limit_ms=60_000, max_retries=8
-        )
-        queue.register(
-            NOTIFY, lambda ntf: run_notify(services, ntf), time_limit_ms=60_000, max_retries=10
-        )
+        for spec in (*extract_actors.ACTORS, *review_actors.ACTORS, *billing_actors.ACTORS):
+            queue.register(spec, services)
         self.worker = Worker(
             queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
         )

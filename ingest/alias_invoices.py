@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
+from models import lifecycle
 from models.alias_invoices import AliasInvoice
-from models.errors import InvalidRequest, InvalidTransition
+from models.queue import EXTRACT
 from models.scoped import get_scoped
+from models.unit_of_work import enqueue_after_commit
 
 PDF_URL_TTL = 3600
 
@@ -23,30 +24,9 @@ def get_alias_invoice(
 
 
 def retry(session: Session, row: AliasInvoice, now: int) -> None:
-    """failed → received; the caller enqueues extraction after commit."""
-    if row.status != "failed":
-        raise InvalidTransition.build("retry", "alias invoice", row.id, row.status, ("failed",))
-    if row.pdf_blob_key is None:
-        raise InvalidRequest(
-            f"Alias invoice {row.id} has no PDF to process: the message carried none. "
-            "Forward the invoice again with the PDF attached.",
-            code="alias_invoice_not_retryable",
-        )
-    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(AliasInvoice)
-        .where(AliasInvoice.id == row.id, AliasInvoice.status == "failed")
-        .values(
-            status="received",
-            error_code=None,
-            error_message=None,
-            claimed_at=None,
-            processed_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # someone else retried it between our read and our write
-        raise InvalidTransition.build("retry", "alias invoice", row.id, "received", ("failed",))
-    session.refresh(row)
+    """failed → received, queued for extraction after commit (run it in a unit of work)."""
+    lifecycle.reopen(session, row, now=now)
+    enqueue_after_commit(session, EXTRACT, row.id)
 
 
 def alias_invoice_json(

@@ -15,10 +15,9 @@ from api.params import openapi_query, parse_model, read_params
 from billing.payment_requests import payment_request_json
 from ingest.alias_invoices import PDF_URL_TTL, alias_invoice_json, get_alias_invoice, retry
 from models.alias_invoices import AliasInvoice
-from models.db import transaction
 from models.payments import PaymentRequest
-from models.queue import EXTRACT
 from models.scoped import select_scoped
+from models.unit_of_work import unit_of_work
 
 router = APIRouter(tags=["alias_invoices"])
 
@@ -85,11 +84,9 @@ class RetryParams(BaseModel):
 async def retry_processing(alias_invoice_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
     raw, stringly = await read_params(request)
     parse_model(RetryParams, raw, stringly=stringly)
-    with transaction(ctx.services.sessions) as session:
+    with unit_of_work(ctx.services) as session:
         row = get_alias_invoice(session, ctx.account_id, ctx.livemode, alias_invoice_id)
         retry(session, row, ctx.services.clock())
-    # After commit: if enqueueing fails, the sweeper finds the row in `received`.
-    ctx.services.queue.enqueue(EXTRACT, alias_invoice_id)
     with ctx.services.sessions() as session:
         fresh = session.scalar(select(AliasInvoice).where(AliasInvoice.id == alias_invoice_id))
         assert fresh is not None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -43,11 +42,10 @@ from billing.invoices import (
 from billing.payments import pay_invoice
 from models.db import transaction
 from models.invoices import Invoice
-from models.queue import NOTIFY, QueueUnavailable
 from models.scoped import select_scoped
+from models.unit_of_work import unit_of_work
 
 router = APIRouter(tags=["invoices"])
-log = logging.getLogger(__name__)
 
 InvoiceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
@@ -206,7 +204,7 @@ async def _act(
     raw, stringly = await read_params(request)
     params = parse_model(model, raw, stringly=stringly)
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
-    with transaction(ctx.services.sessions) as session:
+    with unit_of_work(ctx.services) as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         action(session, invoice, ctx.services.clock())
         return render(session, ctx, invoice, fields), params
@@ -274,20 +272,11 @@ async def pay(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, A
 async def send(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
     """Queues the mail in the invoice's transaction; the notify worker delivers it after commit."""
     services = ctx.services
-    queued: list[str] = []
 
     def run(session: Session, invoice: Invoice, now: int) -> object:
-        row = send_invoice(
+        return send_invoice(
             session, invoice, blobs=services.blobs, public_url=services.settings.public_url, now=now
         )
-        queued.append(row.id)
-        return row
 
     body, _ = await _act(invoice_id, request, ctx, run, ExpandOnly)
-    for notification_id in queued:
-        try:
-            services.queue.enqueue(NOTIFY, notification_id)
-        except QueueUnavailable:
-            # The mail is committed in the outbox as pending; the sweeper delivers it later.
-            log.warning("notify not enqueued for %s; left to the sweeper", notification_id)
     return body

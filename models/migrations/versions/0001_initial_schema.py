@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 12:19:13.007772
+Create Date: 2026-11-30 19:54:22.221289
 """
 
 from collections.abc import Sequence
@@ -50,12 +50,28 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("last_login_at", sa.BigInteger(), nullable=True),
-        sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", sa.BigInteger(), nullable=True),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_users")),
         sa.UniqueConstraint("email", name=op.f("uq_ops_users_email")),
     )
+    op.create_table(
+        "rate_limit_hits",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("scope", sa.String(length=32), nullable=False),
+        sa.Column("key", sa.String(length=320), nullable=False),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rate_limit_hits")),
+    )
+    with op.batch_alter_table("rate_limit_hits", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_rate_limit_hits_scope_key_created", ["scope", "key", "created"], unique=False
+        )
+
     op.create_table(
         "api_keys",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -199,6 +215,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("claimed_at", sa.BigInteger(), nullable=True),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.Column("sent_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -233,9 +250,12 @@ def upgrade() -> None:
         sa.Column("attachment_index", sa.Integer(), nullable=False),
         sa.Column("pdf_blob_key", sa.String(length=300), nullable=True),
         sa.Column("pdf_filename", sa.String(length=500), nullable=True),
+        sa.Column("content_type", sa.String(length=100), nullable=True),
         sa.Column("sender_email", sa.String(length=320), nullable=True),
         sa.Column("subject", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
+        sa.Column("sender_auth", sa.JSON(), nullable=True),
+        sa.Column("phase", sa.String(length=16), nullable=True),
         sa.Column("error_code", sa.String(length=64), nullable=True),
         sa.Column("error_message", sa.Text(), nullable=True),
         sa.Column("extracted_data", sa.JSON(), nullable=True),
@@ -243,7 +263,10 @@ def upgrade() -> None:
         sa.Column("payment_intent", sa.String(length=40), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("stage_attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("claimed_at", sa.BigInteger(), nullable=True),
+        sa.Column("available_at", sa.BigInteger(), nullable=True),
         sa.Column("extracted_at", sa.BigInteger(), nullable=True),
         sa.Column("received_at", sa.BigInteger(), nullable=False),
         sa.Column("processed_at", sa.BigInteger(), nullable=True),
@@ -286,7 +309,7 @@ def upgrade() -> None:
             batch_op.f("ix_alias_invoices_email_alias_id"), ["email_alias_id"], unique=False
         )
         batch_op.create_index(
-            "ix_alias_invoices_status_claimed", ["status", "claimed_at"], unique=False
+            "ix_alias_invoices_phase_claimed", ["phase", "claimed_at", "available_at"], unique=False
         )
 
     op.create_table(
@@ -579,7 +602,7 @@ def downgrade() -> None:
 
     op.drop_table("extractions")
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
-        batch_op.drop_index("ix_alias_invoices_status_claimed")
+        batch_op.drop_index("ix_alias_invoices_phase_claimed")
         batch_op.drop_index(batch_op.f("ix_alias_invoices_email_alias_id"))
         batch_op.drop_index(batch_op.f("ix_alias_invoices_customer_id"))
         batch_op.drop_index("ix_alias_invoices_account_received")
@@ -620,6 +643,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_keys_account_id"))
 
     op.drop_table("api_keys")
+    with op.batch_alter_table("rate_limit_hits", schema=None) as batch_op:
+        batch_op.drop_index("ix_rate_limit_hits_scope_key_created")
+
+    op.drop_table("rate_limit_hits")
     op.drop_table("ops_users")
     op.drop_table("inbound_messages")
     op.drop_table("accounts")
