@@ -1,8 +1,8 @@
 """What happens to an accepted message, as a plain function the SMTP handler and tests call.
 
-Store the raw bytes and each PDF (content-addressed, so a retry rewrites the same keys), then
-record the message and one alias invoice per (PDF, alias recipient) in one unit of work: the
-new rows are queued for extraction after the commit (the sweeper covers a queue that is down).
+Store the raw bytes and each document (content-addressed, so a retry rewrites the same keys),
+then record the message and one alias invoice per (document, alias recipient) in one unit of work:
+the new rows are queued for extraction after the commit (the sweeper covers a queue that is down).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.aliases import find_alias_by_address
+from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
 from models import lifecycle
 from models.alias_invoices import AliasInvoice, InboundMessage
@@ -37,14 +38,21 @@ class Accepted:
 
 
 def accept_message(
-    services: Services, mail_from: str, rcpt_tos: Sequence[str], raw: bytes
+    services: Services,
+    mail_from: str,
+    rcpt_tos: Sequence[str],
+    raw: bytes,
+    parsed: ParsedMail | None = None,
 ) -> Accepted:
+    """Store and record a message. The receiver hands over what its parser pool parsed; without
+    it the message is parsed here (MailRefused for a defective one)."""
+    if parsed is None:
+        parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
-    parsed = parse_mail(raw)
     raw_key = f"messages/{digest}.eml"
     services.blobs.put(raw_key, raw, "message/rfc822")
-    for pdf in parsed.pdfs:
-        services.blobs.put(pdf_key(pdf.sha256), pdf.data, "application/pdf")
+    for document in parsed.documents:
+        services.blobs.put(document_key(document), document.data, document.content_type)
     try:
         return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
     except IntegrityError:
@@ -52,8 +60,9 @@ def accept_message(
         return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
 
 
-def pdf_key(sha256: str) -> str:
-    return f"pdfs/{sha256}.pdf"
+def document_key(document: Document) -> str:
+    """Content-addressed, with the real extension: a retried delivery rewrites the same key."""
+    return f"documents/{document.sha256}.{document.extension}"
 
 
 def _record(
@@ -80,7 +89,7 @@ def _record(
                 sender_email=(parsed.sender_email or mail_from or None),
                 subject=parsed.subject,
                 size=len(raw),
-                pdf_count=len(parsed.pdfs),
+                pdf_count=len(parsed.documents),  # documents: PDFs and photos
                 received_at=now,
             )
             session.add(message)
@@ -111,13 +120,12 @@ def _alias_invoices(
             )
         )
     )
-    wanted: list[tuple[int, str | None, str | None]] = [
-        (i, pdf_key(pdf.sha256), pdf.filename) for i, pdf in enumerate(parsed.pdfs)
-    ] or [(-1, None, None)]
+    wanted: list[tuple[int, Document | None]] = list(enumerate(parsed.documents)) or [(-1, None)]
     created = []
-    for index, key, filename in wanted:
+    for index, document in wanted:
         if index in existing:
             continue  # a repeated delivery: this invoice is already recorded
+        key = document_key(document) if document else None
         row = AliasInvoice(
             id=new_id("ainv"),
             account_id=alias.account_id,
@@ -128,7 +136,8 @@ def _alias_invoices(
             inbound_message_id=message.id,
             attachment_index=index,
             pdf_blob_key=key,
-            pdf_filename=filename,
+            pdf_filename=document.filename if document else None,
+            content_type=document.content_type if document else None,
             sender_email=message.sender_email,
             subject=message.subject,
             metadata_={},

@@ -56,10 +56,14 @@ class AliasInvoice(Base):
     attachment_index: Mapped[int] = mapped_column(Integer)  # -1 when the mail had no PDF
     pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     pdf_filename: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The stored document's type (application/pdf, image/jpeg, ...); the seed's pdf_* names stay.
+    content_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
     sender_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     subject: Mapped[str | None] = mapped_column(Text, nullable=True)
     # An AliasInvoiceStatus (models/lifecycle.py), the status the API shows.
     status: Mapped[str] = mapped_column(String(20))
+    # Who sent it, as far as SPF/DKIM/DMARC can tell (ingest's sender authentication).
+    sender_auth: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     # The stage that owns a received/processing row (lifecycle.Phase); None once it settled.
     phase: Mapped[str | None] = mapped_column(String(16), nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)

@@ -60,8 +60,8 @@ ATTEMPTS_EXHAUSTED = "processing_attempts_exhausted"
 NO_DOCUMENT = "no_pdf_attachment"
 REJECTED_IN_REVIEW = "rejected_in_review"
 NO_DOCUMENT_MESSAGE = (
-    "The message carried no PDF. Forward the invoice again with the PDF attached "
-    "(not as a link or a picture in the text)."
+    "The message carried no invoice document. Forward the invoice again with the PDF or a "
+    "photo of it attached (not as a link)."
 )
 _OPEN = (S.RECEIVED, S.PROCESSING)
 

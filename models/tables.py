@@ -9,6 +9,7 @@ from models import (
     invoices,
     ops,
     payments,
+    rate_limits,
     review,
     webhooks,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "invoices",
     "ops",
     "payments",
+    "rate_limits",
     "review",
     "webhooks",
 ]

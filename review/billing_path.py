@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from billing import payment_requests
 from billing.invoices import NewItem, create_invoice, finalize_invoice
-from billing.money import format_amount
 from billing.notifications import queue_email, record_wallet_entry
 from models.alias_invoices import AliasInvoice
+from models.currencies import format_amount
 from models.customers import Customer
 from models.ids import new_id
 from models.objects import payment_link
