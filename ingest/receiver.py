@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from ingest.aliases import find_alias_by_address
 from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
-from models import lifecycle
+from models import lifecycle, logs
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import EmailAlias
 from models.ids import new_id
@@ -46,6 +46,17 @@ def accept_message(
 ) -> Accepted:
     """Store and record a message. The receiver hands over what its parser pool parsed; without
     it the message is parsed here (MailRefused for a defective one)."""
+    with logs.bind():  # the ids this message gets (message_id) go with its queue messages
+        return _accept(services, mail_from, rcpt_tos, raw, parsed)
+
+
+def _accept(
+    services: Services,
+    mail_from: str,
+    rcpt_tos: Sequence[str],
+    raw: bytes,
+    parsed: ParsedMail | None,
+) -> Accepted:
     if parsed is None:
         parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
@@ -94,6 +105,7 @@ def _record(
             )
             session.add(message)
             session.flush()
+        logs.add(message_id=message.id)
         for alias in _aliases(session, rcpt_tos):
             created.extend(_alias_invoices(session, message, alias, parsed, now))
     return Accepted(message.id, tuple(created), duplicate)
