@@ -17,6 +17,7 @@ from api.routers import (
     customers,
     docs,
     email_aliases,
+    events,
     files,
     health,
     hosted,
@@ -24,6 +25,7 @@ from api.routers import (
     invoices,
     review_items,
     tax_rates,
+    webhook_endpoints,
 )
 from models.services import Services
 
@@ -58,6 +60,8 @@ def create_app(services: Services) -> FastAPI:
         hosted,
         review_items,
         account_settings,
+        events,
+        webhook_endpoints,
         workbench,
     ):
         app.include_router(module.router)

@@ -3,7 +3,7 @@
 `Auth` resolves the secret key to its account and mode, and opens the request's session: the key
 lookup and the handler's queries share one connection checkout. Handlers are plain `def`s (they
 run on the threadpool, so the event loop never waits for the database); they read through
-`ctx.session` and write inside `with ctx.transaction() as session:`, which commits at the end of
+`ctx.session` and write inside `with ctx.unit_of_work() as session:`, which commits at the end of
 the block and sends the queue messages the change enqueued after the commit.
 """
 
@@ -35,7 +35,9 @@ class Ctx:
     request: RequestInfo = field(default_factory=RequestInfo)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def unit_of_work(self) -> Iterator[Session]:
+        """A transaction on the request's session whose events name this request and whose
+        queue messages follow the commit."""
         with work_in(self.session, self.services, self.request) as session:
             yield session
 
@@ -45,10 +47,14 @@ def services_of(request: Request) -> Services:
     return services
 
 
-def request_id_of(request: Request) -> str | None:
-    """The Request-Id this request's response carries (set by api.response_headers)."""
+def request_info(request: Request) -> RequestInfo:
+    """The Request-Id this request's response carries (set by api.response_headers) and its
+    Idempotency-Key: the events a change writes name the request that made it."""
     value = request.scope.get("state", {}).get("request_id")
-    return value if isinstance(value, str) else None
+    return RequestInfo(
+        id=value if isinstance(value, str) else None,
+        idempotency_key=request.headers.get("idempotency-key"),
+    )
 
 
 def secret_from_header(header: str | None) -> str:
@@ -99,10 +105,7 @@ def authenticate(request: Request) -> Iterator[Ctx]:
             services=services,
             session=session,
             key_id=key.id,
-            request=RequestInfo(
-                id=request_id_of(request),
-                idempotency_key=request.headers.get("idempotency-key"),
-            ),
+            request=request_info(request),
         )
 
 

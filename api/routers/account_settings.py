@@ -49,7 +49,7 @@ def retrieve(ctx: Auth) -> dict[str, Any]:
     openapi_extra=openapi_body(SettingsUpdate),
 )
 def update(ctx: Auth, params: Annotated[SettingsUpdate, Params(SettingsUpdate)]) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         if "review_threshold" in params.model_fields_set:
             value = params.review_threshold
             set_threshold(session, ctx.account_id, None if value == "" else value)

@@ -13,11 +13,11 @@ from api.context import Auth, Ctx
 from api.lists import ListParams, RangeFilter, apply_range, paginate
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
-from billing.payment_requests import payment_request_json
-from ingest.alias_invoices import PDF_URL_TTL, alias_invoice_json, get_alias_invoice, retry
+from ingest.alias_invoices import get_alias_invoice, retry
 from models.alias_invoices import AliasInvoice
 from models.errors import NotFound
 from models.lifecycle import AliasInvoiceStatus
+from models.objects import alias_invoice_with
 from models.payments import PaymentRequest
 
 router = APIRouter(tags=["alias_invoices"])
@@ -47,11 +47,9 @@ def with_payment_request(ctx: Ctx) -> Select[AliasInvoice, PaymentRequest]:
 
 def render(ctx: Ctx, row: AliasInvoice, pr: PaymentRequest | None) -> dict[str, Any]:
     services = ctx.services
-    pdf_url = None
-    if row.pdf_blob_key:
-        pdf_url = services.blobs.signed_url(row.pdf_blob_key, PDF_URL_TTL, row.pdf_filename)
-    pr_json = payment_request_json(pr, services.settings.public_url) if pr is not None else None
-    return alias_invoice_json(row, pdf_url=pdf_url, payment_request=pr_json)
+    return alias_invoice_with(
+        row, pr, blobs=services.blobs, public_url=services.settings.public_url
+    )
 
 
 def _one(ctx: Ctx, alias_invoice_id: str) -> dict[str, Any]:
@@ -104,7 +102,7 @@ def list_alias_invoices(
 def retry_processing(
     alias_invoice_id: str, ctx: Auth, _params: Annotated[RetryParams, Params(RetryParams)]
 ) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         row = get_alias_invoice(session, ctx.account_id, ctx.livemode, alias_invoice_id)
         retry(session, row, ctx.services.clock())
     return _one(ctx, alias_invoice_id)

@@ -35,7 +35,7 @@ class CustomerList(ListParams):
     "/v1/customers", response_model=schemas.Customer, openapi_extra=openapi_body(CustomerCreate)
 )
 def create(ctx: Auth, params: Annotated[CustomerCreate, Params(CustomerCreate)]) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         customer = create_customer(
             session,
             ctx.account_id,

@@ -37,7 +37,7 @@ class AliasList(ListParams):
     "/v1/email_aliases", response_model=schemas.EmailAlias, openapi_extra=openapi_body(AliasCreate)
 )
 def create(ctx: Auth, params: Annotated[AliasCreate, Params(AliasCreate)]) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
         alias = create_alias(
             session,
@@ -67,7 +67,7 @@ def enable(alias_id: str, ctx: Auth) -> dict[str, Any]:
 
 
 def _set_status(ctx: Ctx, alias_id: str, status: str) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         alias = get_alias(session, ctx.account_id, ctx.livemode, alias_id)
         alias.status = status
         return alias_json(alias)

@@ -102,7 +102,7 @@ def create(ctx: Auth, params: Annotated[ItemCreate, Params(ItemCreate)]) -> dict
         tax_rates=rate_list(params.tax_rates),
         metadata=merge_metadata({}, params.metadata),
     )
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(
             session, ctx.account_id, ctx.livemode, params.invoice, for_update=True
         )
@@ -149,7 +149,7 @@ def update(
         changes["unit_amount"] = params.amount
     if "tax_rates" in params.model_fields_set:
         changes["tax_rates"] = rate_list(params.tax_rates)
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         item = get_item(session, ctx.account_id, ctx.livemode, item_id)
         if "metadata" in params.model_fields_set:
             changes["metadata"] = merge_metadata(item.metadata_, params.metadata)
@@ -159,7 +159,7 @@ def update(
 
 @_route("DELETE", "/{item_id}", response_model=schemas.Deleted)
 def delete(item_id: ItemId, ctx: Auth) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         delete_item(session, get_item(session, ctx.account_id, ctx.livemode, item_id))
     return deleted_json(item_id, "invoice_item")
 

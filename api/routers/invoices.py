@@ -134,7 +134,7 @@ def create(ctx: Auth, params: Annotated[InvoiceCreate, Params(InvoiceCreate)]) -
         )
         for li in params.line_items or []
     ]
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         invoice = create_invoice(
             session,
             account_id=ctx.account_id,
@@ -179,7 +179,7 @@ def update(
         changes["description"] = params.description or None
     if "tax_rates" in given or "default_tax_rates" in given:
         changes["tax_rates"] = rate_list(tax_rates_from(params, params.tax_rates))
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         if "metadata" in given:
             changes["metadata"] = merge_metadata(invoice.metadata_, params.metadata)
@@ -189,7 +189,7 @@ def update(
 
 @router.delete("/v1/invoices/{invoice_id}", response_model=schemas.Deleted)
 def delete(invoice_id: InvoiceId, ctx: Auth) -> dict[str, Any]:
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         delete_invoice(session, invoice)
     return deleted_json(invoice_id, "invoice")
@@ -232,7 +232,7 @@ Action = Callable[[Session, Invoice, int], object]
 
 def _act(invoice_id: str, ctx: Ctx, action: Action, params: ExpandOnly) -> dict[str, Any]:
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         action(session, invoice, ctx.services.clock())
         return render(session, ctx, invoice, fields)

@@ -105,7 +105,7 @@ def approve_item(
 ) -> dict[str, Any]:
     corrections = params.model_dump(exclude_unset=True, exclude={"reviewer", "expand"}, mode="json")
     services = ctx.services
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         approve(
             session,
             item_id,
@@ -127,7 +127,7 @@ def reject_item(
     item_id: str, ctx: Auth, params: Annotated[RejectParams, Params(RejectParams)]
 ) -> dict[str, Any]:
     services = ctx.services
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         reject(
             session,
             item_id,

@@ -48,7 +48,7 @@ class TaxRateList(ListParams):
 )
 def create(ctx: Auth, params: Annotated[TaxRateCreate, Params(TaxRateCreate)]) -> dict[str, Any]:
     expansions(params.expand, NOTHING)
-    with ctx.transaction() as session:
+    with ctx.unit_of_work() as session:
         rate = create_tax_rate(
             session,
             account_id=ctx.account_id,

@@ -14,6 +14,14 @@ from api.schemas.billing import (
     TaxRate,
 )
 from api.schemas.common import ApiObject, Deleted, Error, ErrorDetail, ListObject, list_of
+from api.schemas.events import (
+    Event,
+    EventData,
+    EventRequest,
+    WebhookAttempt,
+    WebhookEndpoint,
+    WebhookEndpointWithSecret,
+)
 from api.schemas.mail import (
     AliasInvoice,
     AliasInvoiceError,
@@ -34,6 +42,9 @@ __all__ = [
     "EmailAlias",
     "Error",
     "ErrorDetail",
+    "Event",
+    "EventData",
+    "EventRequest",
     "ExtractedData",
     "ExtractedLineItem",
     "FieldEvidence",
@@ -47,5 +58,8 @@ __all__ = [
     "ReviewReason",
     "StatusTransitions",
     "TaxRate",
+    "WebhookAttempt",
+    "WebhookEndpoint",
+    "WebhookEndpointWithSecret",
     "list_of",
 ]

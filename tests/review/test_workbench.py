@@ -224,6 +224,24 @@ def test_approve_from_the_form_needs_csrf_and_bills_the_correction(
     )
 
 
+def test_a_kwd_amount_typed_with_three_decimals_bills_one_and_a_half_dinars(
+    client: TestClient, services: Services
+) -> None:
+    """The old workbench table read "1.500" KWD as 1,500 dinars (150000 fils)."""
+    account_id, _, _ = new_account(services)
+    made = make_review_item(services, account_id)
+    token = login(client)
+    r = client.post(
+        f"/workbench/items/{made.item_id}/approve",
+        data={"csrf_token": token, "total_amount": "1.500", "currency": "kwd"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[-2000:]
+    with services.sessions() as session:
+        pr = session.scalars(select(PaymentRequest)).one()
+        assert (pr.amount, pr.currency) == (1500, "kwd")
+
+
 def test_bad_corrections_come_back_on_the_form(client: TestClient, services: Services) -> None:
     account_id, _, _ = new_account(services)
     made = make_review_item(services, account_id)
