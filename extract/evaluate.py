@@ -8,10 +8,11 @@ score at or above the threshold, no blocker, an invoice with a positive total an
 
 Decision: total_amount is scored against what the payer must pay now, i.e. the truth's
 `amount_due` when present, else its `total_amount`. A due date that the truth leaves null while
-its payment-terms text states one is not scored (either answer counts as right). A null due date
-in truth that is a template's regression output or a receipt key file (invoice2data, SROIE) means
-"not annotated", not "no due date", so it is not scored either; the strict figure that scores
-every null is reported beside it (auto_approve_precision_strict).
+its payment-terms text states one (a date, or a day count from the document date) is not
+scored (either answer counts as right). A null due date in truth that is a template's regression
+output or a receipt key file (invoice2data, SROIE) means "not annotated", not "no due date", so
+it is not scored either; the strict figure that scores every null is reported beside it
+(auto_approve_precision_strict).
 """
 
 from __future__ import annotations
@@ -174,8 +175,14 @@ def _terms_date_unscorable(truth: dict[str, object], strict: bool = False) -> bo
         return True
     extra = truth.get("extra")
     text = extra.get("payment_terms_text") if isinstance(extra, dict) else None
+    # A date, or a day count ("within 30 days"), in the terms the truth's source left undated.
     return truth.get("due_date") is None and bool(
-        text and re.search(r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}", str(text))
+        text
+        and re.search(
+            r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4}"
+            r"|\b\d{1,3}\s*(?:tage|days|jours|dagen|dias|giorni)",
+            fold(str(text)),
+        )
     )
 
 

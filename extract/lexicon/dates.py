@@ -167,3 +167,55 @@ LABELS: dict[str, tuple[str, ...]] = {
         "modalita di pagamento",
     ),
 }
+
+# Deadline wording, as word stems (accent-folded), so that unseen sentences built from them
+# are still understood. A verb of paying or owing, then a connective, then the date.
+DEADLINE_VERBS: tuple[str, ...] = (
+    # en
+    "pay", "payable", "payment", "paid", "due", "settle", "remit", "transfer",
+    # de
+    "zahlbar", "zahlung", "zahlen", "uberweis", "begleich", "fallig", "bezahl",
+    # fr
+    "payer", "payable", "paiement", "regl", "echeance", "virement", "acquitt",
+    # nl
+    "betal", "te voldoen", "overmak", "over te maken", "vervalt", "voldoen",
+    # es
+    "pag", "vence", "vencimiento", "abon", "transferencia",
+    # it
+    "pagament", "pagare", "paga", "scade", "scadenza", "saldare", "versare", "bonifico",
+)  # fmt: skip
+DEADLINE_CONNECTIVES: tuple[str, ...] = (
+    "by", "until", "before", "no later than", "on or before", "not later than", "on",
+    "bis", "bis zum", "bis spatestens", "spatestens", "spatestens am", "zum", "am", "vor dem",
+    "avant le", "au plus tard le", "d'ici le", "le", "jusqu'au",
+    "voor", "uiterlijk", "uiterlijk op", "op", "tot",
+    "antes del", "antes de", "a mas tardar el", "el", "hasta el",
+    "entro il", "entro e non oltre il", "il", "entro",
+)  # fmt: skip
+# "Due upon receipt": a deadline without a date that is complete as it stands.
+ON_RECEIPT: tuple[str, ...] = (
+    "upon receipt", "on receipt", "immediately", "due now", "sofort", "umgehend",
+    "a reception", "des reception", "comptant", "per omgaande", "direct", "bij ontvangst",
+    "al contado", "a la recepcion", "a vista", "immediato", "al ricevimento",
+)  # fmt: skip
+# Words that make a date a forecast, not this document's deadline ("next bill due around").
+HEDGES: tuple[str, ...] = (
+    "next", "around", "approximately", "expected", "estimated",
+    "nachste", "voraussichtlich", "etwa", "ca.",
+    "prochaine", "prochain", "vers le", "aux alentours", "environ",
+    "volgende", "rond", "omstreeks", "verwacht",
+    "proxima", "proximo", "alrededor", "hacia el", "prevista",
+    "prossima", "prossimo", "intorno", "verso il", "prevista",
+)  # fmt: skip
+# Terms counted from the end of a month: the day count alone does not give the date.
+END_OF_MONTH: tuple[str, ...] = (
+    "end of month", "eom", "monatsende", "ende des monats", "fin de mois", "einde van de maand",
+    "final de mes", "fin de mes", "fine mese", "f.m.", "d.f.f.m.",
+)  # fmt: skip
+DAY_WORDS: tuple[str, ...] = (
+    "days", "day", "tage", "tagen", "tg", "jours", "jour", "j", "dagen", "dag", "dias", "dia",
+    "giorni", "gg", "gg.",
+)  # fmt: skip
+DISCOUNT_WORDS: tuple[str, ...] = (
+    "skonto", "discount", "escompte", "korting", "descuento", "sconto", "rabatt", "%",
+)  # fmt: skip
