@@ -215,42 +215,36 @@ def _smtp(_args: argparse.Namespace) -> int:
 
 
 class WorkerRuntime:
-    """Dramatiq worker threads consuming the pipeline's queues, plus the sweeper."""
+    """Dramatiq worker threads consuming the stages' queues, plus the periodic duties (the
+    sweeper, due webhook deliveries, event retention)."""
 
     def __init__(self, services: Services) -> None:
         from dramatiq import Worker
 
-        from billing.delivery import run_notify
-        from extract.stage import run_extract
-        from models.queue import EXTRACT, NOTIFY, ROUTE
-        from models.sweeper import Sweeper
-        from review.route import run_route
+        from billing import actors as billing_actors
+        from extract import actors as extract_actors
+        from models.events import purge_expired
+        from models.periodic import Periodic
+        from models.sweeper import sweep
+        from review import actors as review_actors
+        from webhooks import actors as webhook_actors
 
         queue = services.queue
-        queue.register(
-            EXTRACT,
-            lambda ainv: run_extract(services, ainv),
-            time_limit_ms=5 * 60_000,
-            max_retries=8,
-        )
-        queue.register(
-            ROUTE, lambda ainv: run_route(services, ainv), time_limit_ms=60_000, max_retries=8
-        )
-        queue.register(
-            NOTIFY, lambda ntf: run_notify(services, ntf), time_limit_ms=60_000, max_retries=10
-        )
+        for stage in (extract_actors, review_actors, billing_actors, webhook_actors):
+            for spec in stage.ACTORS:
+                queue.register(spec, services)
         self.worker = Worker(
             queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
         )
-        self.sweeper = Sweeper(services)
+        self.periodic = Periodic(services, [sweep, webhook_actors.send_due, purge_expired])
 
     def start(self) -> WorkerRuntime:
         self.worker.start()
-        self.sweeper.start()
+        self.periodic.start()
         return self
 
     def stop(self) -> None:
-        self.sweeper.stop()
+        self.periodic.stop()
         self.worker.stop()
 
 

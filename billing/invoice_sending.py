@@ -8,20 +8,23 @@ from sqlalchemy.orm import Session
 
 from billing.invoice_pdf import ensure_pdf
 from billing.invoice_states import check_transition
-from billing.invoices import hosted_invoice_url
-from billing.money import format_amount
+from billing.invoices import emit_invoice, hosted_invoice_url
 from billing.notifications import queue_email
 from models.blobstore import BlobStore
+from models.currencies import format_amount
 from models.customers import Customer
 from models.errors import InvalidRequest
+from models.events import EventType
 from models.invoices import Invoice
 from models.payments import Notification
+from models.queue import NOTIFY
+from models.unit_of_work import enqueue_after_commit
 
 
 def send_invoice(
     session: Session, invoice: Invoice, *, blobs: BlobStore, public_url: str, now: int
 ) -> Notification:
-    """Writes the mail in the caller's transaction; enqueue NOTIFY with its id after commit."""
+    """Writes the mail in the caller's unit of work; it is delivered after commit."""
     check_transition("send", invoice.id, invoice.status)
     customer = session.get(Customer, invoice.customer_id)
     assert customer is not None  # foreign key
@@ -44,7 +47,7 @@ def send_invoice(
     if invoice.due_date:
         lines.append(f"Due: {_date(invoice.due_date)}")
     lines += ["", f"View and pay it here: {link}", "", "CasaPay"]
-    return queue_email(
+    row = queue_email(
         session,
         account_id=invoice.account_id,
         customer_id=customer.id,
@@ -56,6 +59,9 @@ def send_invoice(
         attachments=[(key, f"{invoice.id}.pdf", "application/pdf")],
         now=now,
     )
+    enqueue_after_commit(session, NOTIFY, row.id)
+    emit_invoice(session, invoice, EventType.INVOICE_SENT)
+    return row
 
 
 def _date(ts: int) -> str:

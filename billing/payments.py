@@ -12,7 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from billing.invoice_states import check_transition
-from models.alias_invoices import AliasInvoice
+from billing.invoices import emit_invoice
+from models import lifecycle
+from models.events import EventType
 from models.ids import new_id
 from models.invoices import Invoice
 from models.payments import PaymentIntent, PaymentRequest
@@ -58,14 +60,10 @@ def pay_invoice(
         .where(PaymentRequest.invoice_id == invoice.id, PaymentRequest.status != "paid")
         .values(status="paid")
     )
-    if invoice.alias_invoice_id:
-        session.execute(
-            update(AliasInvoice)
-            .where(AliasInvoice.id == invoice.alias_invoice_id)
-            .values(status="paid", paid_at=now, payment_intent=intent_id)
-            .execution_options(synchronize_session=False)
-        )
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_PAID)
+    if invoice.alias_invoice_id:
+        lifecycle.paid(session, invoice.alias_invoice_id, payment_intent=intent_id, now=now)
     return invoice
 
 

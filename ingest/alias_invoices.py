@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import CursorResult, update
 from sqlalchemy.orm import Session
 
+from models import lifecycle
 from models.alias_invoices import AliasInvoice
-from models.errors import InvalidRequest, InvalidTransition
+from models.queue import EXTRACT
 from models.scoped import get_scoped
-
-PDF_URL_TTL = 3600
+from models.unit_of_work import enqueue_after_commit
 
 
 def get_alias_invoice(
@@ -23,57 +20,6 @@ def get_alias_invoice(
 
 
 def retry(session: Session, row: AliasInvoice, now: int) -> None:
-    """failed → received; the caller enqueues extraction after commit."""
-    if row.status != "failed":
-        raise InvalidTransition.build("retry", "alias invoice", row.id, row.status, ("failed",))
-    if row.pdf_blob_key is None:
-        raise InvalidRequest(
-            f"Alias invoice {row.id} has no PDF to process: the message carried none. "
-            "Forward the invoice again with the PDF attached.",
-            code="alias_invoice_not_retryable",
-        )
-    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(AliasInvoice)
-        .where(AliasInvoice.id == row.id, AliasInvoice.status == "failed")
-        .values(
-            status="received",
-            error_code=None,
-            error_message=None,
-            claimed_at=None,
-            processed_at=None,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # someone else retried it between our read and our write
-        raise InvalidTransition.build("retry", "alias invoice", row.id, "received", ("failed",))
-    session.refresh(row)
-
-
-def alias_invoice_json(
-    row: AliasInvoice, *, pdf_url: str | None, payment_request: dict[str, Any] | None
-) -> dict[str, Any]:
-    error = None
-    if row.error_code:
-        error = {"code": row.error_code, "message": row.error_message}
-    return {
-        "id": row.id,
-        "object": "alias_invoice",
-        "email_alias": row.email_alias_id,
-        "alias_email": row.alias_email,
-        "tenant": row.customer_id,
-        "status": row.status,
-        "sender_email": row.sender_email,
-        "subject": row.subject,
-        "pdf_url": pdf_url,
-        "pdf_filename": row.pdf_filename,
-        "extracted_data": row.extracted_data,
-        "payment_request": payment_request,
-        "payment_intent": row.payment_intent,
-        "error": error,
-        "metadata": row.metadata_,
-        "received_at": row.received_at,
-        "processed_at": row.processed_at,
-        "paid_at": row.paid_at,
-        "created": row.created,
-        "livemode": row.livemode,
-    }
+    """failed → received, queued for extraction after commit (run it in a unit of work)."""
+    lifecycle.reopen(session, row, now=now)
+    enqueue_after_commit(session, EXTRACT, row.id)

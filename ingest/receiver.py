@@ -1,8 +1,8 @@
 """What happens to an accepted message, as a plain function the SMTP handler and tests call.
 
-Store the raw bytes and each PDF (content-addressed, so a retry rewrites the same keys), then
-record the message and one alias invoice per (PDF, alias recipient) in one transaction. Only
-after the commit are the new rows queued; the sweeper covers a queue that is down.
+Store the raw bytes and each document (content-addressed, so a retry rewrites the same keys),
+then record the message and one alias invoice per (document, alias recipient) in one unit of work:
+the new rows are queued for extraction after the commit (the sweeper covers a queue that is down).
 """
 
 from __future__ import annotations
@@ -17,20 +17,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ingest.aliases import find_alias_by_address
+from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
+from models import lifecycle
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import EmailAlias
-from models.db import transaction
 from models.ids import new_id
-from models.queue import EXTRACT, QueueUnavailable
+from models.queue import EXTRACT
 from models.services import Services
+from models.unit_of_work import enqueue_after_commit, unit_of_work
 
 log = logging.getLogger(__name__)
-
-NO_PDF_MESSAGE = (
-    "The message carried no PDF. Forward the invoice again with the PDF attached "
-    "(not as a link or a picture in the text)."
-)
 
 
 @dataclass(frozen=True)
@@ -41,29 +38,31 @@ class Accepted:
 
 
 def accept_message(
-    services: Services, mail_from: str, rcpt_tos: Sequence[str], raw: bytes
+    services: Services,
+    mail_from: str,
+    rcpt_tos: Sequence[str],
+    raw: bytes,
+    parsed: ParsedMail | None = None,
 ) -> Accepted:
+    """Store and record a message. The receiver hands over what its parser pool parsed; without
+    it the message is parsed here (MailRefused for a defective one)."""
+    if parsed is None:
+        parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
-    parsed = parse_mail(raw)
     raw_key = f"messages/{digest}.eml"
     services.blobs.put(raw_key, raw, "message/rfc822")
-    for pdf in parsed.pdfs:
-        services.blobs.put(pdf_key(pdf.sha256), pdf.data, "application/pdf")
+    for document in parsed.documents:
+        services.blobs.put(document_key(document), document.data, document.content_type)
     try:
-        accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
+        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
     except IntegrityError:
         # The same message arrived on two connections at once; the other one won the insert.
-        accepted, queued = _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
-    for alias_invoice_id in queued:
-        try:
-            services.queue.enqueue(EXTRACT, alias_invoice_id)
-        except QueueUnavailable:
-            log.warning("queue down; the sweeper will pick up %s", alias_invoice_id)
-    return accepted
+        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
 
 
-def pdf_key(sha256: str) -> str:
-    return f"pdfs/{sha256}.pdf"
+def document_key(document: Document) -> str:
+    """Content-addressed, with the real extension: a retried delivery rewrites the same key."""
+    return f"documents/{document.sha256}.{document.extension}"
 
 
 def _record(
@@ -74,11 +73,10 @@ def _record(
     rcpt_tos: Sequence[str],
     raw: bytes,
     parsed: ParsedMail,
-) -> tuple[Accepted, list[str]]:
-    """Returns what was accepted and the new alias invoices to queue for extraction."""
+) -> Accepted:
     now = services.clock()
-    created: list[tuple[str, str]] = []
-    with transaction(services.sessions) as session:
+    created: list[str] = []
+    with unit_of_work(services) as session:
         message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
         duplicate = message is not None
         if message is None:
@@ -91,15 +89,14 @@ def _record(
                 sender_email=(parsed.sender_email or mail_from or None),
                 subject=parsed.subject,
                 size=len(raw),
-                pdf_count=len(parsed.pdfs),
+                pdf_count=len(parsed.documents),  # documents: PDFs and photos
                 received_at=now,
             )
             session.add(message)
             session.flush()
         for alias in _aliases(session, rcpt_tos):
             created.extend(_alias_invoices(session, message, alias, parsed, now))
-    accepted = Accepted(message.id, tuple(ainv for ainv, _ in created), duplicate)
-    return accepted, [ainv for ainv, status in created if status == "received"]
+    return Accepted(message.id, tuple(created), duplicate)
 
 
 def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
@@ -114,7 +111,7 @@ def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
 
 def _alias_invoices(
     session: Session, message: InboundMessage, alias: EmailAlias, parsed: ParsedMail, now: int
-) -> list[tuple[str, str]]:
+) -> list[str]:
     existing = set(
         session.scalars(
             select(AliasInvoice.attachment_index).where(
@@ -123,14 +120,12 @@ def _alias_invoices(
             )
         )
     )
-    wanted: list[tuple[int, str | None, str | None]] = [
-        (i, pdf_key(pdf.sha256), pdf.filename) for i, pdf in enumerate(parsed.pdfs)
-    ] or [(-1, None, None)]
+    wanted: list[tuple[int, Document | None]] = list(enumerate(parsed.documents)) or [(-1, None)]
     created = []
-    for index, key, filename in wanted:
+    for index, document in wanted:
         if index in existing:
             continue  # a repeated delivery: this invoice is already recorded
-        status = "received" if key else "failed"
+        key = document_key(document) if document else None
         row = AliasInvoice(
             id=new_id("ainv"),
             account_id=alias.account_id,
@@ -141,19 +136,14 @@ def _alias_invoices(
             inbound_message_id=message.id,
             attachment_index=index,
             pdf_blob_key=key,
-            pdf_filename=filename,
+            pdf_filename=document.filename if document else None,
+            content_type=document.content_type if document else None,
             sender_email=message.sender_email,
             subject=message.subject,
-            status=status,
-            error_code=None if key else "no_pdf_attachment",
-            error_message=None if key else NO_PDF_MESSAGE,
             metadata_={},
-            attempts=0,
-            received_at=now,
-            processed_at=None if key else now,
-            created=now,
         )
-        session.add(row)
-        created.append((row.id, status))
-    session.flush()
+        lifecycle.received(session, row, now)
+        if row.status == lifecycle.AliasInvoiceStatus.RECEIVED:
+            enqueue_after_commit(session, EXTRACT, row.id)
+        created.append(row.id)
     return created

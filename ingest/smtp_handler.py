@@ -1,7 +1,8 @@
-"""The aiosmtpd handler: recipient policy at RCPT, accept-store-queue at DATA.
+"""The aiosmtpd handler: sender and recipient policy, then parse-store-queue at DATA.
 
-Blocking work (database, blob store) runs in a thread so one slow upload never stalls the
-other sessions on the event loop. Every failure we did not foresee becomes 451 (try later).
+Parsing runs in the parser pool's child processes and blocking work (database, blob store) in
+threads, so neither a hostile message nor a slow upload stalls the other sessions. Defects of
+the message get a permanent 5xx (`ingest.refusals`); only our own failures answer 451.
 """
 
 from __future__ import annotations
@@ -14,7 +15,15 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.exc import SQLAlchemyError
 
 from ingest.aliases import find_alias_by_address
+from ingest.parser_pool import ParserPool, ParserUnavailable
+from ingest.rate_limits import (
+    ALIAS_TOO_BUSY,
+    TOO_MANY_MESSAGES,
+    TOO_MANY_SESSIONS,
+    RateLimits,
+)
 from ingest.receiver import accept_message
+from ingest.refusals import MailRefused
 from models.blobstore import BlobStoreError
 from models.services import Services
 
@@ -24,9 +33,41 @@ TRY_LATER = "451 4.3.0 Temporary failure, please try again later"
 TRANSIENT = (SQLAlchemyError, BlobStoreError, OSError)
 
 
+def address_defect(address: str) -> str | None:
+    """Why an envelope address cannot be stored or looked up (None when it can)."""
+    try:
+        address.encode("utf-8")  # aiosmtpd keeps invalid UTF-8 as lone surrogates
+    except UnicodeEncodeError:
+        return "not valid UTF-8"
+    if any(ord(c) < 32 or ord(c) == 127 for c in address):
+        return "control characters"
+    local, _, domain = address.rpartition("@")
+    if len(local) > 64 or len(domain) > 255:
+        return "too long"
+    return None
+
+
 class InboxHandler:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, parser: ParserPool, limits: RateLimits) -> None:
         self.services = services
+        self.parser = parser
+        self.limits = limits
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        if defect := address_defect(address):
+            return f"553 5.1.7 Bad sender address syntax: {defect}"
+        if not self.limits.client_messages.allow(_client(session)):
+            return TOO_MANY_MESSAGES
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 OK"
 
     async def handle_RCPT(
         self,
@@ -42,6 +83,8 @@ class InboxHandler:
         setattr(envelope, "casapay_rcpt_attempts", attempts)  # noqa: B010
         if attempts > settings.max_recipients:
             return "452 4.5.3 Too many recipients"
+        if defect := address_defect(address):
+            return f"553 5.1.3 Bad recipient address syntax: {defect}"
         local, _, domain = address.rpartition("@")
         if not local or domain.lower() != settings.alias_domain:
             return f"550 5.7.1 Relaying denied: this server only accepts @{settings.alias_domain}"
@@ -56,6 +99,8 @@ class InboxHandler:
             return f"550 5.1.1 <{address}>: no such CasaPay alias"
         if status != "active":
             return f"550 5.2.1 <{address}>: this alias is disabled"
+        if not self.limits.alias_messages.allow(f"{local.lower()}@{domain.lower()}"):
+            return ALIAS_TOO_BUSY
         if address.lower() not in (a.lower() for a in envelope.rcpt_tos):
             envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
@@ -70,6 +115,13 @@ class InboxHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         try:
+            parsed = await self.parser.parse(raw)
+        except MailRefused as refused:
+            log.info("refused a message from %s: %s", envelope.mail_from, refused.reply)
+            return refused.reply
+        except ParserUnavailable:
+            return TRY_LATER
+        try:
             accepted = await asyncio.get_running_loop().run_in_executor(
                 None,
                 accept_message,
@@ -77,6 +129,7 @@ class InboxHandler:
                 envelope.mail_from or "",
                 list(envelope.rcpt_tos),
                 raw,
+                parsed,
             )
         except TRANSIENT:
             log.exception("could not store message from %s", envelope.mail_from)
@@ -95,8 +148,31 @@ class InboxHandler:
         return TRY_LATER
 
 
+def _client(session: Session) -> str:
+    peer = session.peer
+    return str(peer[0]) if isinstance(peer, tuple) else str(peer)
+
+
 class InboxSMTP(SMTP):
-    """aiosmtpd with RFC 3463 enhanced codes on its built-in size refusals."""
+    """aiosmtpd with RFC 3463 enhanced codes on its built-in size refusals and a per-client
+    cap on concurrent sessions."""
+
+    def __init__(self, handler: Any, *, rate_limits: RateLimits, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.rate_limits = rate_limits
+
+    async def _handle_client(self) -> None:
+        assert self.session is not None
+        client = _client(self.session)
+        if not self.rate_limits.open_session(client):
+            await self.push(TOO_MANY_SESSIONS)
+            if self.transport is not None:
+                self.transport.close()
+            return
+        try:
+            await super()._handle_client()
+        finally:
+            self.rate_limits.close_session(client)
 
     async def push(self, status: Any) -> None:
         if isinstance(status, str) and status.startswith("552 Error"):

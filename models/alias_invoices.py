@@ -19,16 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
 
-# The seed's statuses plus requires_review (waiting for an ops decision).
-ALIAS_INVOICE_STATUSES = (
-    "received",
-    "processing",
-    "requires_review",
-    "processed",
-    "failed",
-    "paid",
-)
-
 
 class InboundMessage(Base):
     """One accepted SMTP message; the raw bytes live in the blob store."""
@@ -53,7 +43,7 @@ class AliasInvoice(Base):
     __table_args__ = (
         UniqueConstraint("inbound_message_id", "email_alias_id", "attachment_index"),
         Index("ix_alias_invoices_account_received", "account_id", "livemode", "received_at"),
-        Index("ix_alias_invoices_status_claimed", "status", "claimed_at"),
+        Index("ix_alias_invoices_phase_claimed", "phase", "claimed_at", "available_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -66,19 +56,32 @@ class AliasInvoice(Base):
     attachment_index: Mapped[int] = mapped_column(Integer)  # -1 when the mail had no PDF
     pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     pdf_filename: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # The stored document's type (application/pdf, image/jpeg, ...); the seed's pdf_* names stay.
+    content_type: Mapped[str | None] = mapped_column(String(100), nullable=True)
     sender_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # An AliasInvoiceStatus (models/lifecycle.py), the status the API shows.
     status: Mapped[str] = mapped_column(String(20))
+    # Who sent it, as far as SPF/DKIM/DMARC can tell (ingest's sender authentication).
+    sender_auth: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    # The stage that owns a received/processing row (lifecycle.Phase); None once it settled.
+    phase: Mapped[str | None] = mapped_column(String(16), nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     extracted_data: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     payment_request_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     payment_intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    # Extraction attempts ever made: numbers the Extraction rows, survives retries.
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Attempts of the current stage since it last made progress: the poison-work budget.
+    stage_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Why the last attempt did not finish (a transient error or an abandoned claim).
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # When a worker took the row: a claim older than the lease is taken as abandoned.
     claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    # When this attempt's extraction was saved: the row now waits for the results stage.
+    # Since when an unclaimed row waits for its stage: the sweeper re-sends it after a grace.
+    available_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     extracted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     received_at: Mapped[int] = mapped_column(BigInteger)
     processed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)

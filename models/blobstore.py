@@ -23,6 +23,22 @@ class BlobNotFound(BlobStoreError):
     code = "blob_not_found"
 
 
+# What a key's extension holds, for stores that keep no content type of their own (local files).
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "eml": "message/rfc822",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "heic": "image/heic",
+    "tiff": "image/tiff",
+    "webp": "image/webp",
+}
+
+
+def media_type(key: str) -> str:
+    return MEDIA_TYPES.get(key.rpartition(".")[2].lower(), "application/octet-stream")
+
+
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes, content_type: str) -> None: ...
     def get(self, key: str) -> bytes: ...

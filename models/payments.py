@@ -41,6 +41,8 @@ class Notification(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)  # pending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # When a send attempt started: an older claim than the lease was abandoned (resent).
+    claimed_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created: Mapped[int] = mapped_column(BigInteger)
     sent_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 

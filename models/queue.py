@@ -6,6 +6,7 @@ Stages hand work to each other by actor *name* with row ids, never by importing 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dramatiq
@@ -21,6 +22,19 @@ class QueueUnavailable(Exception):
 EXTRACT = "extract"
 ROUTE = "route"
 NOTIFY = "notify"
+WEBHOOK = "webhook"
+
+
+@dataclass(frozen=True)
+class ActorSpec:
+    """One stage's actor, as each stage's `actors` module declares it: a name (also its queue),
+    the body `run(services, object_id)`, its time limit and how often Dramatiq retries it."""
+
+    name: str
+    run: Callable[[Any, str], None]
+    time_limit_ms: int
+    max_retries: int
+    permanent: tuple[type[BaseException], ...] = ()
 
 
 def make_broker(redis_url: str | None) -> dramatiq.Broker:
@@ -32,7 +46,7 @@ def make_broker(redis_url: str | None) -> dramatiq.Broker:
 class Queue:
     def __init__(self, broker: dramatiq.Broker) -> None:
         self.broker = broker
-        for name in (EXTRACT, ROUTE, NOTIFY):
+        for name in (EXTRACT, ROUTE, NOTIFY, WEBHOOK):
             broker.declare_queue(name)
 
     def enqueue(self, actor_name: str, *args: Any, delay_ms: int | None = None) -> None:
@@ -45,27 +59,25 @@ class Queue:
         except Exception as exc:  # redis errors vary by transport; all mean "not queued"
             raise QueueUnavailable(f"cannot enqueue {actor_name}: {exc}") from exc
 
-    def register(
-        self,
-        actor_name: str,
-        fn: Callable[..., None],
-        *,
-        time_limit_ms: int,
-        max_retries: int,
-        permanent: tuple[type[BaseException], ...] = (),
-    ) -> None:
+    def register(self, spec: ActorSpec, services: Any) -> None:
+        """Bind an actor to this process's services (the composition root calls this)."""
+
+        def run(object_id: str) -> None:
+            spec.run(services, object_id)
+
+        self.broker.declare_queue(spec.name)
         dramatiq.Actor(
-            fn,
+            run,
             broker=self.broker,
-            actor_name=actor_name,
-            queue_name=actor_name,
+            actor_name=spec.name,
+            queue_name=spec.name,
             priority=0,
             options={
-                "time_limit": time_limit_ms,
-                "max_retries": max_retries,
+                "time_limit": spec.time_limit_ms,
+                "max_retries": spec.max_retries,
                 "min_backoff": 500,
                 "max_backoff": 60_000,
-                "throws": permanent,
+                "throws": spec.permanent,
             },
         )
 

@@ -31,8 +31,18 @@ class Settings:
     smtp_tls_cert: str | None
     smtp_tls_key: str | None
     processing_lease_seconds: int
+    max_attempts: int
     sweep_interval_seconds: float
     worker_threads: int
+    # The SMTP receiver's bounds (ingest): see the README's SMTP receiver section.
+    max_documents_per_message: int = 20
+    smtp_parsers: int = 2
+    smtp_client_sessions: int = 10
+    smtp_client_messages_per_minute: int = 120
+    smtp_alias_messages_per_hour: int = 60
+    sender_auth: str = "off"  # off | check | enforce
+    dns_server: str | None = None  # host[:port]; unset = the system's resolver
+    max_request_bytes: int = 2 * 1024 * 1024
 
     @property
     def embedded_queue(self) -> bool:
@@ -70,9 +80,27 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_tls_cert=env.get("CASAPAY_SMTP_TLS_CERT") or None,
         smtp_tls_key=env.get("CASAPAY_SMTP_TLS_KEY") or None,
         processing_lease_seconds=int(env.get("CASAPAY_PROCESSING_LEASE_SECONDS", "900")),
+        max_attempts=max(1, int(env.get("CASAPAY_MAX_ATTEMPTS", "5"))),
         sweep_interval_seconds=float(env.get("CASAPAY_SWEEP_INTERVAL_SECONDS", "30")),
         worker_threads=int(env.get("CASAPAY_WORKER_THREADS", "2")),
+        max_documents_per_message=int(env.get("CASAPAY_MAX_DOCUMENTS_PER_MESSAGE", "20")),
+        smtp_parsers=int(env.get("CASAPAY_SMTP_PARSERS", "2")),
+        smtp_client_sessions=int(env.get("CASAPAY_SMTP_CLIENT_SESSIONS", "10")),
+        smtp_client_messages_per_minute=int(
+            env.get("CASAPAY_SMTP_CLIENT_MESSAGES_PER_MINUTE", "120")
+        ),
+        smtp_alias_messages_per_hour=int(env.get("CASAPAY_SMTP_ALIAS_MESSAGES_PER_HOUR", "60")),
+        sender_auth=_choice(env, "CASAPAY_SENDER_AUTH", ("off", "check", "enforce")),
+        dns_server=env.get("CASAPAY_DNS_SERVER") or None,
+        max_request_bytes=int(env.get("CASAPAY_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
     )
+
+
+def _choice(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str:
+    value = env.get(name, allowed[0]).strip().lower() or allowed[0]
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
 
 
 def _local_secret(data_dir: Path) -> str:

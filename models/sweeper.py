@@ -1,18 +1,27 @@
-"""Re-enqueue work whose message was lost: a lost message delays work, it never loses it."""
+"""Re-send work whose message was lost: a lost message delays work, it never loses it.
+
+Which rows wait for which stage is the lifecycle's rule; the sweeper only finds them. A row
+whose stage spent its attempt budget is failed here rather than re-sent, so poison work ends.
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy import and_, or_, select
 
+from models import lifecycle
 from models.alias_invoices import AliasInvoice
+from models.lifecycle import Limits, Phase
 from models.payments import Notification
-from models.queue import EXTRACT, NOTIFY, ROUTE, QueueUnavailable
+from models.queue import EXTRACT, NOTIFY, ROUTE
 from models.services import Services
+from models.unit_of_work import Job, send, unit_of_work
 
 log = logging.getLogger(__name__)
+
+STAGE_OF_PHASE = {Phase.EXTRACT: EXTRACT, Phase.ROUTE: ROUTE}
+BATCH = 500
 
 
 def sweep(services: Services, grace_seconds: int | None = None) -> list[tuple[str, str]]:
@@ -23,64 +32,32 @@ def sweep(services: Services, grace_seconds: int | None = None) -> list[tuple[st
         if grace_seconds is None
         else grace_seconds
     )
-    lease_expired = now - services.settings.processing_lease_seconds
-    found: list[tuple[str, str]] = []
-    with services.sessions() as session:
-        for row_id in session.scalars(
-            select(AliasInvoice.id)
-            .where(
-                or_(
-                    and_(
-                        AliasInvoice.status == "received", AliasInvoice.received_at <= now - grace
-                    ),
-                    and_(
-                        AliasInvoice.status == "processing",
-                        AliasInvoice.extracted_at.is_(None),
-                        AliasInvoice.claimed_at < lease_expired,
-                    ),
-                )
+    limits = Limits.of(services.settings)
+    stale = now - limits.lease_seconds
+    jobs: list[Job] = []
+    with unit_of_work(services) as session:
+        for phase, stage in STAGE_OF_PHASE.items():
+            waiting = and_(
+                lifecycle.claimable(phase, now, limits),
+                or_(AliasInvoice.claimed_at.is_not(None), AliasInvoice.available_at <= now - grace),
             )
-            .limit(500)
-        ):
-            found.append((EXTRACT, row_id))
-        for row_id in session.scalars(
-            select(AliasInvoice.id)
-            .where(
-                AliasInvoice.status == "processing",
-                AliasInvoice.extracted_at <= now - grace,
-            )
-            .limit(500)
-        ):
-            found.append((ROUTE, row_id))
-        for row_id in session.scalars(
+            for row in session.scalars(select(AliasInvoice).where(waiting).limit(BATCH)):
+                if not lifecycle.exhaust_if_spent(session, row, now=now, limits=limits):
+                    jobs.append(Job(stage, (row.id,)))
+        for notification_id in session.scalars(
             select(Notification.id)
-            .where(Notification.status == "pending", Notification.created <= now - grace)
-            .limit(500)
+            .where(
+                Notification.status == "pending",
+                Notification.channel == "email",
+                or_(
+                    and_(Notification.claimed_at.is_(None), Notification.created <= now - grace),
+                    Notification.claimed_at < stale,
+                ),
+            )
+            .limit(BATCH)
         ):
-            found.append((NOTIFY, row_id))
-    for actor, row_id in found:
-        try:
-            services.queue.enqueue(actor, row_id)
-        except QueueUnavailable:
-            log.warning("queue down during sweep; will try again")
-            break
-    if found:
-        log.info("sweeper re-enqueued %d message(s)", len(found))
-    return found
-
-
-class Sweeper(threading.Thread):
-    def __init__(self, services: Services) -> None:
-        super().__init__(name="casapay-sweeper", daemon=True)
-        self.services = services
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.services.settings.sweep_interval_seconds):
-            try:
-                sweep(self.services)
-            except Exception:  # the sweeper must outlive a database blip; it runs again soon
-                log.exception("sweep failed")
-
-    def stop(self) -> None:
-        self.stopped.set()
+            jobs.append(Job(NOTIFY, (notification_id,)))
+    send(services.queue, jobs)
+    if jobs:
+        log.info("sweeper re-sent %d message(s)", len(jobs))
+    return [(job.actor, job.args[0]) for job in jobs]

@@ -13,15 +13,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from billing import payment_requests
 from billing.invoices import NewItem, create_invoice, finalize_invoice
-from billing.money import format_amount
 from billing.notifications import queue_email, record_wallet_entry
-from billing.payment_requests import payment_link
 from models.alias_invoices import AliasInvoice
+from models.currencies import format_amount
 from models.customers import Customer
 from models.ids import new_id
+from models.objects import payment_link
 from models.payments import PaymentRequest
 from models.queue import NOTIFY
+from models.unit_of_work import enqueue_after_commit
 
 
 def invoice_items(data: Mapping[str, Any], currency: str) -> list[NewItem]:
@@ -66,9 +68,8 @@ def due_timestamp(due_date: object) -> int | None:
 
 def bill_alias_invoice(
     session: Session, row: AliasInvoice, data: Mapping[str, Any], *, public_url: str, now: int
-) -> tuple[PaymentRequest, list[tuple[str, str]]]:
-    """Create invoice + payment request; returns them and the (actor, id) messages to send
-    after commit."""
+) -> PaymentRequest:
+    """Create invoice + payment request; the tenant's email is sent after commit."""
     currency = str(data["currency"])
     reference = data.get("reference")
     invoice = create_invoice(
@@ -103,7 +104,6 @@ def bill_alias_invoice(
     session.add(pr)
     session.flush()
     link = payment_link(public_url, pr.id)
-    messages: list[tuple[str, str]] = []
     amount_text = format_amount(pr.amount, currency)
     if customer.email:
         email = queue_email(
@@ -117,7 +117,7 @@ def bill_alias_invoice(
             text=_email_text(customer.name, amount_text, reference, data.get("due_date"), link),
             now=now,
         )
-        messages.append((NOTIFY, email.id))
+        enqueue_after_commit(session, NOTIFY, email.id)
     record_wallet_entry(
         session,
         account_id=row.account_id,
@@ -134,9 +134,8 @@ def bill_alias_invoice(
         now=now,
     )
     if not customer.email:
-        pr.status = "sent"
-        pr.sent_at = now
-    return pr, messages
+        payment_requests.mark_sent(session, pr.id, now=now)
+    return pr
 
 
 def _email_text(name: str | None, amount: str, reference: object, due: object, link: str) -> str:

@@ -2,7 +2,8 @@
 
 Every state change is a compare-and-set, so two reviewers deciding the same item at once
 cannot both win: the second one's UPDATE finds the item no longer pending and gets a
-Conflict naming who decided it. Callers commit, then send the returned messages.
+Conflict naming who decided it. Callers run them in a unit of work, which sends the tenant's
+email after commit.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from typing import Any
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
-from models.alias_invoices import AliasInvoice, Extraction
+from models import lifecycle
+from models.alias_invoices import Extraction
 from models.errors import Conflict, InvalidRequest, InvalidTransition
+from models.events import EventType
 from models.review import ReviewItem
 from review import audit
 from review.billing_path import bill_alias_invoice
@@ -25,9 +28,7 @@ from review.corrections import (
     seed_data,
     validate_corrections,
 )
-from review.items import Scope, get_item
-
-REJECTED_CODE = "rejected_in_review"
+from review.items import Scope, emit_item, get_item
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,6 @@ class Decider:
 class Approval:
     item: ReviewItem
     payment_request_id: str
-    messages: list[tuple[str, str]]
 
 
 def _ensure_pending(item: ReviewItem, action: str) -> None:
@@ -73,24 +73,6 @@ def _claim(session: Session, item: ReviewItem, status: str, values: dict[str, An
     session.refresh(item)
 
 
-def _move_alias_invoice(session: Session, alias_id: str, values: dict[str, Any]) -> AliasInvoice:
-    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
-        update(AliasInvoice)
-        .where(AliasInvoice.id == alias_id, AliasInvoice.status == "requires_review")
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    row = session.get(AliasInvoice, alias_id, populate_existing=True)
-    assert row is not None
-    if result.rowcount != 1:
-        raise Conflict(
-            f"Alias invoice {alias_id} is {row.status}, not requires_review; it was "
-            "handled outside this review item, so nothing was changed.",
-            code="alias_invoice_not_in_review",
-        )
-    return row
-
-
 def approve(
     session: Session,
     item_id: str,
@@ -118,11 +100,9 @@ def approve(
             "corrections": changed,
         },
     )
-    row = _move_alias_invoice(session, item.alias_invoice_id, {"status": "processed"})
-    pr, messages = bill_alias_invoice(session, row, data, public_url=public_url, now=now)
-    row.payment_request_id = pr.id
-    row.processed_at = now
-    row.extracted_data = data
+    row = lifecycle.in_review(session, item.alias_invoice_id)
+    pr = bill_alias_invoice(session, row, data, public_url=public_url, now=now)
+    lifecycle.approved(session, row.id, data=data, payment_request_id=pr.id, now=now)
     audit.record_corrections(
         session, item.id, changed, now=now, actor=decider.reviewer, via=decider.via
     )
@@ -135,8 +115,8 @@ def approve(
         via=decider.via,
         message=f"Billed as {pr.id}",
     )
-    session.flush()
-    return Approval(item=item, payment_request_id=pr.id, messages=messages)
+    emit_item(session, item.id, EventType.REVIEW_ITEM_APPROVED)
+    return Approval(item=item, payment_request_id=pr.id)
 
 
 def reject(
@@ -165,16 +145,7 @@ def reject(
             "rejection_reason": reason,
         },
     )
-    _move_alias_invoice(
-        session,
-        item.alias_invoice_id,
-        {
-            "status": "failed",
-            "error_code": REJECTED_CODE,
-            "error_message": f"Rejected in review: {reason}",
-            "processed_at": now,
-        },
-    )
+    lifecycle.rejected(session, item.alias_invoice_id, reason, now=now)
     audit.record(
         session,
         item.id,
@@ -184,5 +155,5 @@ def reject(
         via=decider.via,
         message=reason,
     )
-    session.flush()
+    emit_item(session, item.id, EventType.REVIEW_ITEM_REJECTED)
     return item

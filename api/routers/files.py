@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from api.context import services_of
 from api.errors import ApiError
-from models.blobstore import BlobNotFound, LocalBlobStore
+from models.blobstore import BlobNotFound, LocalBlobStore, media_type
 
 router = APIRouter(tags=["files"], include_in_schema=False)
 
@@ -24,5 +24,8 @@ def get_file(key: str, expires: int, signature: str, request: Request) -> Respon
         data = store.get(key)
     except BlobNotFound as exc:
         raise ApiError(404, "No such file.", code="resource_missing") from exc
-    media = "application/pdf" if key.endswith(".pdf") else "message/rfc822"
-    return Response(data, media_type=media, headers={"Cache-Control": "private, max-age=60"})
+    return Response(
+        data,
+        media_type=media_type(key),
+        headers={"Cache-Control": "private, max-age=60", "X-Content-Type-Options": "nosniff"},
+    )

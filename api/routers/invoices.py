@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
@@ -41,13 +40,10 @@ from billing.invoices import (
     void_invoice,
 )
 from billing.payments import pay_invoice
-from models.db import transaction
 from models.invoices import Invoice
-from models.queue import NOTIFY, QueueUnavailable
 from models.scoped import select_scoped
 
 router = APIRouter(tags=["invoices"])
-log = logging.getLogger(__name__)
 
 InvoiceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
@@ -118,7 +114,7 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
         )
         for li in params.line_items or []
     ]
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = create_invoice(
             session,
             account_id=ctx.account_id,
@@ -157,7 +153,7 @@ async def update(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str
         changes["description"] = params.description or None
     if "tax_rates" in given:
         changes["tax_rates"] = rate_list(params.tax_rates)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         if "metadata" in given:
             changes["metadata"] = merge_metadata(invoice.metadata_, params.metadata)
@@ -167,7 +163,7 @@ async def update(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str
 
 @router.delete("/v1/invoices/{invoice_id}", openapi_extra=documented(DeletedOut))
 def delete(invoice_id: InvoiceId, ctx: Auth) -> dict[str, Any]:
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         delete_invoice(session, invoice)
     return deleted_json(invoice_id, "invoice")
@@ -206,7 +202,7 @@ async def _act(
     raw, stringly = await read_params(request)
     params = parse_model(model, raw, stringly=stringly)
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         action(session, invoice, ctx.services.clock())
         return render(session, ctx, invoice, fields), params
@@ -274,20 +270,11 @@ async def pay(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, A
 async def send(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
     """Queues the mail in the invoice's transaction; the notify worker delivers it after commit."""
     services = ctx.services
-    queued: list[str] = []
 
     def run(session: Session, invoice: Invoice, now: int) -> object:
-        row = send_invoice(
+        return send_invoice(
             session, invoice, blobs=services.blobs, public_url=services.settings.public_url, now=now
         )
-        queued.append(row.id)
-        return row
 
     body, _ = await _act(invoice_id, request, ctx, run, ExpandOnly)
-    for notification_id in queued:
-        try:
-            services.queue.enqueue(NOTIFY, notification_id)
-        except QueueUnavailable:
-            # The mail is committed in the outbox as pending; the sweeper delivers it later.
-            log.warning("notify not enqueued for %s; left to the sweeper", notification_id)
     return body

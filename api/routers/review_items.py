@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request
@@ -11,14 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.context import Auth, Ctx
 from api.lists import ListParams, paginate
 from api.params import openapi_body, openapi_query, parse_model, read_params
-from models.db import transaction
-from models.queue import QueueUnavailable
 from models.review import ReviewItem
 from models.scoped import select_scoped
 from review.items import load_view, load_views, review_item_json
 from review.service import Decider, approve, reject
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["review_items"])
 
 
@@ -100,8 +96,8 @@ async def approve_item(item_id: str, request: Request, ctx: Auth) -> dict[str, A
     params = parse_model(ApproveParams, raw, stringly=stringly)
     corrections = params.model_dump(exclude_unset=True, exclude={"reviewer", "expand"}, mode="json")
     services = ctx.services
-    with transaction(services.sessions) as session:
-        approval = approve(
+    with ctx.unit_of_work() as session:
+        approve(
             session,
             item_id,
             corrections,
@@ -110,13 +106,6 @@ async def approve_item(item_id: str, request: Request, ctx: Auth) -> dict[str, A
             public_url=services.settings.public_url,
             now=services.clock(),
         )
-    # After commit: the outbox rows are durable, so a lost message only delays the email;
-    # the decision is made, and the answer must say so rather than a 500.
-    for actor, message_id in approval.messages:
-        try:
-            services.queue.enqueue(actor, message_id)
-        except QueueUnavailable:
-            log.warning("approved %s but could not enqueue %s %s", item_id, actor, message_id)
     with services.sessions() as session:
         return review_item_json(load_view(session, item_id, _scope(ctx)))
 
@@ -126,7 +115,7 @@ async def reject_item(item_id: str, request: Request, ctx: Auth) -> dict[str, An
     raw, stringly = await read_params(request)
     params = parse_model(RejectParams, raw, stringly=stringly)
     services = ctx.services
-    with transaction(services.sessions) as session:
+    with ctx.unit_of_work() as session:
         reject(
             session,
             item_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,17 +13,15 @@ from api.workbench.formatting import age, money_input
 from api.workbench.pages import queue_filter
 from api.workbench.session import Ops, OpsUserDep, check_csrf, read_form, render
 from models.blobstore import BlobStoreError
-from models.db import transaction
 from models.errors import Conflict, DomainError, InvalidRequest, InvalidTransition, NotFound
 from models.payments import PaymentRequest
-from models.queue import QueueUnavailable
+from models.unit_of_work import unit_of_work
 from review.corrections import CORRECTABLE
 from review.items import ItemView, get_item, load_view
 from review.pdf_pages import PageNotFound, page_sizes, render_page_png
 from review.queue import account_names, next_pending
 from review.service import Decider, approve, reject
 
-log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 
 LABELS = {
@@ -215,8 +212,8 @@ async def approve_item(item_id: str, request: Request, ops: OpsUserDep) -> Respo
     if errors:
         return _page(ops, item_id, status_code=400, errors=errors, submitted=form, keep=_keep(form))
     try:
-        with transaction(ops.services.sessions) as session:
-            approval = approve(
+        with unit_of_work(ops.services) as session:
+            approve(
                 session,
                 item_id,
                 corrections,
@@ -227,11 +224,6 @@ async def approve_item(item_id: str, request: Request, ops: OpsUserDep) -> Respo
             )
     except DomainError as exc:
         return _decision_failed(ops, item_id, exc, form)
-    for actor, message_id in approval.messages:
-        try:
-            ops.services.queue.enqueue(actor, message_id)
-        except QueueUnavailable:  # committed: the outbox row stays pending for a resend
-            log.warning("approved %s but could not enqueue %s %s", item_id, actor, message_id)
     return _after_decision(ops, item_id, form, "approved")
 
 
@@ -240,7 +232,7 @@ async def reject_item(item_id: str, request: Request, ops: OpsUserDep) -> Respon
     form = await read_form(request)
     check_csrf(form, ops.csrf_token)
     try:
-        with transaction(ops.services.sessions) as session:
+        with unit_of_work(ops.services) as session:
             reject(
                 session,
                 item_id,

@@ -9,13 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from billing.mailer import Mailer
-from billing.notifications import deliver
+from billing.actors import run_notify
 from models.alias_invoices import AliasInvoice, InboundMessage
-from models.db import transaction
 from models.payments import Notification, PaymentIntent, PaymentRequest
 from models.queue import NOTIFY
 from models.services import Services
+from models.unit_of_work import unit_of_work
 from review.billing_path import bill_alias_invoice
 from tests.api.test_invoices import act, customer, invoice
 from tests.conftest import Api
@@ -26,7 +25,7 @@ def forwarded_invoice(api: Api, services: Services) -> tuple[str, str]:
     cus = customer(api)
     alias = api.post("/v1/email_aliases", json={"customer": cus}).json()
     now = services.clock()
-    with transaction(services.sessions) as session:
+    with unit_of_work(services) as session:
         message = InboundMessage(
             id="msg_1",
             sha256="0" * 64,
@@ -67,7 +66,7 @@ def forwarded_invoice(api: Api, services: Services) -> tuple[str, str]:
             "due_date": "2026-02-01",
             "line_items": [],
         }
-        pr, _ = bill_alias_invoice(session, row, data, public_url="http://testserver", now=now)
+        pr = bill_alias_invoice(session, row, data, public_url="http://testserver", now=now)
         row.payment_request_id = pr.id
         return row.id, pr.id
 
@@ -143,18 +142,11 @@ def test_send_mails_the_pdf_and_the_link(api: Api, services: Services, tmp_path:
     assert sent.status_code == 200 and sent.json()["status"] == "open"
     queued = services.queue.broker.queues.get(NOTIFY)  # type: ignore[attr-defined]
     assert queued is not None and queued.qsize() == 1
-    outbox = tmp_path / "outbox"
-    with transaction(services.sessions) as session:
+    outbox = services.settings.outbox_dir
+    with services.sessions() as session:
         row = session.scalar(select(Notification).where(Notification.subject_id == inv["id"]))
         assert row is not None and row.kind == "invoice_sent"
-        assert deliver(
-            session,
-            row,
-            Mailer(None, outbox),
-            "CasaPay <no-reply@casapay.me>",
-            services.blobs,
-            services.clock(),
-        )
+    run_notify(services, row.id)
     (eml,) = outbox.glob("*.eml")
     message = email.message_from_bytes(eml.read_bytes(), policy=default_policy)
     assert isinstance(message, EmailMessage)

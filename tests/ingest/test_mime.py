@@ -45,14 +45,14 @@ def test_every_corpus_message_parses(path: Path) -> None:
     parsed = parse_mail(path.read_bytes())
     name = str(path.relative_to(EMAIL_CORPUS))
     if name in EXPECTED_PDFS:
-        assert [p.filename for p in parsed.pdfs] == EXPECTED_PDFS[name]
-    for pdf in parsed.pdfs:
+        assert [p.filename for p in parsed.documents] == EXPECTED_PDFS[name]
+    for pdf in parsed.documents:
         assert "/" not in pdf.filename and "\n" not in pdf.filename
 
 
 def test_same_pdf_inline_and_attached_counts_once() -> None:
     parsed = parse_mail((EMAIL_CORPUS / "derived/pdf_inline_and_attachment.eml").read_bytes())
-    assert len(parsed.pdfs) == 1
+    assert len(parsed.documents) == 1
 
 
 def test_two_different_pdfs_are_two_invoices_and_sender_comes_from_the_message() -> None:
@@ -70,7 +70,7 @@ def test_two_different_pdfs_are_two_invoices_and_sender_comes_from_the_message()
         invoice_pdf(reference="A-2"), maintype="application", subtype="octet-stream"
     )
     parsed = parse_mail(bytes(message))
-    assert [p.filename for p in parsed.pdfs] == ["Rechnung März.pdf", "invoice-2.pdf"]
+    assert [p.filename for p in parsed.documents] == ["Rechnung März.pdf", "invoice-2.pdf"]
     assert parsed.sender_email == "billing@landlord.example"
     assert parsed.subject == "Rechnung für März"
 
@@ -88,7 +88,7 @@ def test_forwarded_message_nested_twice() -> None:
     outer["Subject"] = "Fwd: Fwd: original"
     outer.set_content("fyi")
     outer.add_attachment(middle)
-    assert [p.filename for p in parse_mail(bytes(outer)).pdfs] == ["a.pdf"]
+    assert [p.filename for p in parse_mail(bytes(outer)).documents] == ["a.pdf"]
 
 
 def test_zip_members_that_are_not_pdfs_are_ignored() -> None:
@@ -101,4 +101,4 @@ def test_zip_members_that_are_not_pdfs_are_ignored() -> None:
     message.add_attachment(
         buffer.getvalue(), maintype="application", subtype="zip", filename="x.zip"
     )
-    assert [p.filename for p in parse_mail(bytes(message)).pdfs] == ["invoice.pdf"]
+    assert [p.filename for p in parse_mail(bytes(message)).documents] == ["invoice.pdf"]

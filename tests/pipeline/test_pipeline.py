@@ -8,17 +8,19 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from cli import WorkerRuntime
-from extract.stage import claim
 from ingest.receiver import accept_message
+from models import lifecycle
 from models.accounts import Account
 from models.alias_invoices import AliasInvoice, Extraction
 from models.db import transaction
 from models.invoices import Invoice
+from models.lifecycle import Limits, Phase
 from models.payments import Notification, PaymentRequest
 from models.review import ReviewItem
 from models.services import Services
 from models.sweeper import sweep
-from review.route import run_route
+from models.unit_of_work import unit_of_work
+from review.actors import run_route
 from tests.conftest import FakeClock
 from tests.ingest.conftest import make_alias
 from tests.mail import crlf, mail_with_pdfs
@@ -118,7 +120,11 @@ def test_worker_killed_mid_job_is_finished_exactly_once_by_the_sweeper(
     make_alias(services)
     (ainv,) = deliver(services, invoice_pdf())
     # A worker takes the job and dies before saving anything; its message is gone.
-    assert claim(services, ainv) is not None
+    with unit_of_work(services) as session:
+        claimed = lifecycle.claim(
+            session, ainv, Phase.EXTRACT, now=clock(), limits=Limits.of(services.settings)
+        )
+    assert claimed is not None
     services.queue.broker.flush_all()  # type: ignore[attr-defined]
     assert sweep(services) == []  # within the lease nobody touches it
     clock.advance(services.settings.processing_lease_seconds + 1)
@@ -138,7 +144,7 @@ def test_worker_killed_mid_job_is_finished_exactly_once_by_the_sweeper(
 def test_lost_route_message_is_resent_by_the_sweeper(services: Services, clock: FakeClock) -> None:
     make_alias(services)
     (ainv,) = deliver(services, invoice_pdf())
-    from extract.stage import run_extract
+    from extract.actors import run_extract
 
     run_extract(services, ainv)  # extraction saved, then the route message is lost
     services.queue.broker.flush_all()  # type: ignore[attr-defined]
@@ -166,9 +172,8 @@ def test_missing_pdf_fails_and_retry_after_restore_processes_it(services: Servic
         assert row(services, ainv).error_code == "pdf_missing"
         # ...is restored from backup, and an integrator retries.
         path.write_bytes(pdf)
-        with transaction(services.sessions) as session:
+        with unit_of_work(services) as session:
             retry(session, session.get_one(AliasInvoice, ainv), services.clock())
-        services.queue.enqueue("extract", ainv)
         drain(services)
     finally:
         runtime.stop()
@@ -224,3 +229,35 @@ def test_transient_storage_errors_are_retried_with_backoff(services: Services) -
         runtime.stop()
     done = row(services, ainv)
     assert done.status == "processed" and done.attempts == 3
+
+
+def event_types(services: Services, object_id: str | None = None) -> list[str]:
+    from models.events import Event
+
+    with services.sessions() as session:
+        rows = session.scalars(select(Event).order_by(Event.seq)).all()
+        return [e.type for e in rows if object_id is None or e.object_["id"] == object_id]
+
+
+def test_the_pipeline_writes_each_change_once_even_when_messages_repeat(
+    services: Services, worker: WorkerRuntime
+) -> None:
+    make_alias(services)
+    (ainv,) = deliver(services, invoice_pdf())
+    drain(services)
+    for actor in ("extract", "route", "extract", "route"):  # redelivered messages
+        services.queue.enqueue(actor, ainv)
+    drain(services)
+    assert event_types(services, ainv) == [
+        "alias_invoice.received",
+        "alias_invoice.processing",
+        "alias_invoice.processed",
+    ]
+    assert event_types(services) == [
+        "alias_invoice.received",
+        "alias_invoice.processing",
+        "invoice.created",
+        "invoice.finalized",
+        "alias_invoice.processed",
+        "payment_request.sent",
+    ]

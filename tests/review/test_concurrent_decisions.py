@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from models.alias_invoices import AliasInvoice
-from models.db import transaction
 from models.errors import Conflict
 from models.payments import PaymentRequest
 from models.review import ReviewItem
 from models.services import Services
+from models.unit_of_work import unit_of_work
 from review.service import Decider, approve, reject
 from tests.conftest import new_account
 from tests.review.factory import make_review_item
@@ -29,7 +29,7 @@ def test_second_reviewer_gets_a_conflict_naming_the_winner(services: Services) -
 
     def tom_rejects() -> None:
         try:
-            with transaction(services.sessions) as session:
+            with unit_of_work(services) as session:
                 tom_started.set()
                 reject(
                     session,
@@ -44,7 +44,7 @@ def test_second_reviewer_gets_a_conflict_naming_the_winner(services: Services) -
             outcome["tom"] = exc
 
     # Maria's transaction takes the item first and holds it, uncommitted...
-    with transaction(services.sessions) as session:
+    with unit_of_work(services) as session:
         approve(
             session,
             made.item_id,
@@ -82,7 +82,7 @@ def test_racing_approvals_bill_once(services: Services) -> None:
     def decide(decider: Decider) -> None:
         barrier.wait(5)
         try:
-            with transaction(services.sessions) as session:
+            with unit_of_work(services) as session:
                 approve(
                     session,
                     made.item_id,
@@ -115,7 +115,7 @@ def test_decided_items_cannot_be_decided_again(services: Services, status: str) 
 
     account_id, _, _ = new_account(services)
     made = make_review_item(services, account_id)
-    with transaction(services.sessions) as session:
+    with unit_of_work(services) as session:
         if status == "approved":
             approve(
                 session,
@@ -128,6 +128,6 @@ def test_decided_items_cannot_be_decided_again(services: Services, status: str) 
             )
         else:
             reject(session, made.item_id, "Spam", scope=None, decider=MARIA, now=services.clock())
-    with transaction(services.sessions) as session, pytest.raises(InvalidTransition) as info:
+    with unit_of_work(services) as session, pytest.raises(InvalidTransition) as info:
         reject(session, made.item_id, "again", scope=None, decider=TOM, now=services.clock())
     assert f"already {status} by ops:maria@casapay.me" in info.value.message
