@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from api import workbench
 from api.billing_schemas import install_error_docs
+from api.body_limit import BodyLimitMiddleware
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.response_headers import ResponseHeadersMiddleware
 from api.routers import (
     account_settings,
     alias_invoices,
+    assets,
     customers,
     email_aliases,
     files,
@@ -23,7 +24,6 @@ from api.routers import (
     review_items,
     tax_rates,
 )
-from models.ids import new_id
 from models.services import Services
 
 
@@ -35,19 +35,15 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     install_error_handlers(app)
-    # Added before request_id, so it runs inside it: replayed replies get a Request-Id too.
+    # Last added runs first: the body limit sees every byte before anything buffers it, and the
+    # response headers reach idempotent replays too.
     app.add_middleware(IdempotencyMiddleware, services=services)
-
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        response.headers["Request-Id"] = new_id("req", 14)
-        return response
+    app.add_middleware(ResponseHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_request_bytes)
 
     for module in (
         health,
+        assets,
         files,
         customers,
         email_aliases,

@@ -11,11 +11,22 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.metadata import MetadataParam
-from billing.money import MAX_AMOUNT, MAX_QUANTITY
+from billing.money import MAX_QUANTITY
+from models import currencies
+from models.currencies import MAX_AMOUNT
 
 Amount = Annotated[int, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
+
+
+def _known_currency(code: str) -> str:
+    """ISO 4217 codes of the money table; anything else is a 400 naming the parameter."""
+    return currencies.get(code).code
+
+
 Currency = Annotated[
-    str, Field(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code"), AfterValidator(str.lower)
+    str,
+    Field(pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code"),
+    AfterValidator(_known_currency),
 ]
 Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
 Timestamp = Annotated[int, Field(ge=0, le=253_402_300_799)]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +21,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.context import api_key_for, secret_from_header
+from api.decoding import decode_body, decode_query
 from api.errors import ApiError
-from api.params import rack_parse
 from models.db import transaction
 from models.idempotency import IdempotencyKey
 from models.ids import new_id
@@ -36,16 +36,10 @@ _UNSAVED_CODES_PREFIX = ("parameter", "idempotency")
 
 def canonical_params(body: bytes, content_type: str, query: bytes) -> str:
     """One hash for equal parameters whether sent as form or JSON: every leaf becomes a string."""
-    params: dict[str, Any] = rack_parse(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
-    media = content_type.split(";")[0].strip().lower()
     try:
-        if media == "application/json" and body.strip():
-            decoded = json.loads(body)
-            params.update(decoded if isinstance(decoded, dict) else {"": decoded})
-        elif body.strip():
-            text = body.decode("utf-8", errors="replace")
-            params.update(rack_parse(parse_qsl(text, keep_blank_values=True)))
-    except ValueError:
+        params = decode_query(query.decode("latin-1"))
+        params.update(decode_body(body, content_type)[0])
+    except ApiError:  # the endpoint answers 400 (never saved); hash the bytes meanwhile
         params = {"": body.decode("utf-8", errors="replace")}
     canonical = json.dumps(_stringify(params), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -88,11 +82,16 @@ class IdempotencyMiddleware:
         if owner is None:  # the endpoint answers 401; nothing to remember
             await self.app(scope, _replay(body), send)
             return
-        params_hash = canonical_params(
-            body, headers.get("content-type", ""), scope.get("query_string", b"")
-        )
         claim = await run_in_threadpool(
-            self._claim, owner, key, scope["method"], scope["path"], params_hash
+            self._claim,
+            owner,
+            key,
+            scope["method"],
+            scope["path"],
+            # Decoded with the claim on a worker thread: a large body never stalls the loop.
+            lambda: canonical_params(
+                body, headers.get("content-type", ""), scope.get("query_string", b"")
+            ),
         )
         if isinstance(claim, ApiError):
             await self._respond(
@@ -153,10 +152,16 @@ class IdempotencyMiddleware:
         return (api_key.account_id, api_key.livemode) if api_key else None
 
     def _claim(
-        self, owner: tuple[str, bool], key: str, method: str, path: str, params_hash: str
+        self,
+        owner: tuple[str, bool],
+        key: str,
+        method: str,
+        path: str,
+        hash_params: Callable[[], str],
     ) -> ApiError | IdempotencyKey | str:
         """An error to send, a saved reply to replay, or the id of our fresh claim."""
         account_id, livemode = owner
+        params_hash = hash_params()
         now = self.services.clock()
         try:
             with transaction(self.services.sessions) as session:

@@ -7,92 +7,38 @@ coercion for form and query values, which can only be strings.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
 from typing import Any, TypeVar
-from urllib.parse import parse_qsl
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
+from api.decoding import decode_body, decode_query
 from api.errors import ApiError
 
 M = TypeVar("M", bound=BaseModel)
 
-
-def rack_parse(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
-    """Turn `a[b][0][c]=v` pairs into nested dicts; integer-keyed maps become lists."""
-    root: dict[str, Any] = {}
-    for key, value in pairs:
-        path = _split_key(key)
-        node = root
-        for i, part in enumerate(path):
-            last = i == len(path) - 1
-            if part == "":  # `a[]`: append
-                part = str(sum(1 for k in node if k.isdigit()))
-            if last:
-                node[part] = value
-            else:
-                child = node.get(part)
-                if not isinstance(child, dict):
-                    child = {}
-                    node[part] = child
-                node = child
-    return _listify(root)
-
-
-def _split_key(key: str) -> list[str]:
-    head, bracket, rest = key.partition("[")
-    if not bracket:
-        return [key]
-    parts = [head]
-    for chunk in ("[" + rest).split("[")[1:]:
-        parts.append(chunk.rstrip("]") if chunk.endswith("]") else chunk)
-    return parts
-
-
-def _listify(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    converted = {k: _listify(v) for k, v in node.items()}
-    if converted and all(k.isdigit() for k in converted):
-        return [converted[k] for k in sorted(converted, key=int)]
-    return converted
+# Bodies larger than this are decoded on a worker thread, so the event loop keeps serving.
+OFF_LOOP_BYTES = 64 * 1024
 
 
 async def read_params(request: Request) -> tuple[dict[str, Any], bool]:
     """All parameters of the request, and whether they came as strings (query/form)."""
-    params = rack_parse(request.query_params.multi_items())
+    params = decode_query(request.url.query)
     stringly = True
     if request.method in {"POST", "PUT", "PATCH"}:
-        raw = await request.body()
-        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if raw.strip():
-            if content_type == "application/json":
-                try:
-                    body = json.loads(raw)
-                except ValueError as exc:
-                    raise ApiError(
-                        400, f"Invalid JSON body: {exc}.", code="parameter_invalid"
-                    ) from exc
-                if not isinstance(body, dict):
-                    raise ApiError(
-                        400, "The JSON body must be an object.", code="parameter_invalid"
-                    )
-                params.update(body)
-                stringly = False
-            elif content_type in {"application/x-www-form-urlencoded", ""}:
-                text = raw.decode("utf-8", errors="replace")
-                params.update(rack_parse(parse_qsl(text, keep_blank_values=True)))
-            else:
-                raise ApiError(
-                    400,
-                    f"Unsupported Content-Type {content_type!r}: send "
-                    "application/x-www-form-urlencoded or application/json.",
-                    code="parameter_invalid",
-                )
+        body, stringly = await read_body(request)
+        params.update(body)
     _reject_nul(params, "")
     return params, stringly
+
+
+async def read_body(request: Request) -> tuple[dict[str, Any], bool]:
+    raw = await request.body()
+    content_type = request.headers.get("content-type", "")
+    if len(raw) > OFF_LOOP_BYTES:
+        return await run_in_threadpool(decode_body, raw, content_type)
+    return decode_body(raw, content_type)
 
 
 def _reject_nul(node: Any, name: str) -> None:

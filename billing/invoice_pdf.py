@@ -16,8 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
 from billing.invoices import items_of
-from billing.money import format_amount
 from models.blobstore import BlobStore
+from models.currencies import format_amount
 from models.customers import Customer
 from models.errors import InvalidRequest
 from models.invoices import Invoice

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from billing.invoice_pdf import ensure_pdf
 from billing.invoice_states import check_transition
 from billing.invoices import hosted_invoice_url
-from billing.money import format_amount
 from billing.notifications import queue_email
 from models.blobstore import BlobStore
+from models.currencies import format_amount
 from models.customers import Customer
 from models.errors import InvalidRequest
 from models.invoices import Invoice

@@ -12,37 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-# ISO 4217 currencies whose minor unit is the unit itself (Stripe's list) and those with 3 decimals.
-ZERO_DECIMAL = frozenset(
-    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga"}
-    | {"pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
-)
-THREE_DECIMAL = frozenset({"bhd", "jod", "kwd", "omr", "tnd"})
-
-# Upper bound for any single amount: keeps products far inside a signed 64-bit column.
-MAX_AMOUNT = 99_999_999_999
 MAX_QUANTITY = 1_000_000
-
-
-def minor_digits(currency: str) -> int:
-    """How many decimal digits the currency's minor unit has (jpy 0, eur 2, kwd 3)."""
-    code = currency.lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
-
-
-def format_amount(amount: int, currency: str) -> str:
-    """For PDFs, pages and mails: 125000 eur is '1,250.00 EUR', 5000 jpy is '5,000 JPY'."""
-    digits = minor_digits(currency)
-    sign = "-" if amount < 0 else ""
-    major, minor = divmod(abs(amount), 10**digits)
-    text = f"{major:,}"
-    if digits:
-        text += f".{minor:0{digits}d}"
-    return f"{sign}{text} {currency.upper()}"
 
 
 def round_half_up(value: Fraction) -> int:

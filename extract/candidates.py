@@ -21,7 +21,12 @@ from extract.numbers import find_amounts
 AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid", "tendered", "change")
 DATE_LABELS = ("due_date", "issue_date", "other_date")
 PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
-CURRENCY_NEAR_RE = re.compile(r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|rs|euro?s?)\b)", re.I)
+CURRENCY_NEAR_RE = re.compile(
+    r"(€|\$|£|₹|¥|\b(?:eur|usd|gbp|chf|inr|myr|rm|rs|euro?s?"
+    # Currencies printed without decimals (or with three): their integers are money too.
+    r"|isk|clp|jpy|krw|vnd|huf|kr|jod|kwd|omr|tnd)\b)",
+    re.I,
+)
 _FILLER = frozenset(("no", "nr", "n", "number", "nummer", "numero", "num", "nº", "n°", "de", "du"))
 REF_TOKEN_RE = re.compile(r"#?[A-Za-z0-9][A-Za-z0-9\-_/.#]*")
 

@@ -28,6 +28,17 @@ _CURRENCY_CODES = (
     "aud",
     "sgd",
     "cny",
+    # Zero- and three-decimal currencies (models.currencies): reading their code decides the
+    # amounts' minor units, so an ISK or CLP bill must not fall back to the default. Not BHD:
+    # "Sdn Bhd" ends every Malaysian company name.
+    "isk",
+    "clp",
+    "krw",
+    "vnd",
+    "jod",
+    "kwd",
+    "omr",
+    "tnd",
 )
 _CURRENCY_RE = re.compile(
     r"(?P<sym>€|£|₹|¥|US\$|CA\$|C\$|A\$|AU\$|S\$|\$)|\b(?P<code>"

@@ -10,6 +10,7 @@ from extract.layout import Line, PageLayout, Segment
 from extract.nlp import find_labels
 from extract.numbers import find_amounts, to_minor
 from extract.result import FieldValue
+from models import currencies
 
 _DESC_RE = re.compile(
     r"\b(description|item|product|service|article|title|beschreibung|bezeichnung|"
@@ -47,14 +48,16 @@ def _summary(line: Line) -> str | None:
     return None
 
 
-def _row_item(line: Line, desc_col: Segment, amt_col: Segment) -> tuple[str, object] | None:
+def _row_item(
+    line: Line, desc_col: Segment, amt_col: Segment, currency: str | None
+) -> tuple[str, object] | None:
     width = max(amt_col.x1 - amt_col.x0, 30.0)
     lo, hi = amt_col.x0 - width, amt_col.x1 + 15
     money = None
     for seg in line.segments:
         for a in find_amounts(seg.text):
-            if a.decimals != 2:
-                continue
+            if a.decimals not in (2, currencies.digits(currency)):
+                continue  # a quantity or a code; zero-decimal currencies print integers
             x0, _, x1, _ = seg.bbox(a.start, a.end)
             if lo <= (x0 + x1) / 2 <= hi:
                 money = a.value
@@ -92,7 +95,7 @@ def extract_line_items(pages: list[PageLayout], currency: str | None) -> FieldVa
             if summary is not None:
                 columns = None
                 continue
-            row = _row_item(line, *columns)
+            row = _row_item(line, *columns, currency)
             if row is None:
                 continue
             description, value = row

@@ -1,4 +1,4 @@
-"""Amount parsing for European and Anglo-Saxon number formats, and money in minor units.
+"""Amount parsing for European and Anglo-Saxon number formats (minor units: models.currencies).
 
 Invoices print 1.234,56 (de/nl/es/it), 1 234,56 (fr), 1,234.56 (en) and 1'234.50 (ch); the
 parser decides the decimal mark from the string itself so one document may mix formats.
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from models.currencies import to_minor
 
 # Thousands groups may be separated by . , ' ’ or a (thin/no-break) space.
 _NUM = r"\d{1,3}(?:(?:[.,'’]|[ \u00a0\u202f])\d{3})+(?:[.,]\d{1,4})?|\d+(?:[.,]\d{1,4})?"
@@ -20,7 +22,7 @@ AMOUNT_RE = re.compile(
     r"(?![\w/%]|[.,]\d|\s?%|[.:]\d)"
 )
 
-MINOR_EXPONENT: dict[str, int] = {"jpy": 0, "krw": 0, "huf": 2, "bhd": 3, "kwd": 3, "tnd": 3}
+__all__ = ["AmountMatch", "find_amounts", "parse_number", "to_minor"]  # to_minor: models.currencies
 
 
 @dataclass(frozen=True)
@@ -84,10 +86,3 @@ def find_amounts(text: str) -> list[AmountMatch]:
             continue
         found.append(AmountMatch(m.start(), m.end(), parsed[0], parsed[1]))
     return found
-
-
-def to_minor(value: Decimal, currency: str | None = None) -> int:
-    """Money as an integer count of minor units (cents), rounding half up."""
-    exponent = MINOR_EXPONENT.get(currency or "", 2)
-    scaled = (value * (Decimal(10) ** exponent)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return int(scaled)

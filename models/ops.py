@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
@@ -20,9 +20,6 @@ class OpsUser(Base):
     role: Mapped[str] = mapped_column(String(16))  # reviewer | admin
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     last_login_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
-    # Consecutive wrong passwords; at the limit the account waits until locked_until.
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created: Mapped[int] = mapped_column(BigInteger)
 
 

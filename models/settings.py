@@ -42,6 +42,7 @@ class Settings:
     smtp_alias_messages_per_hour: int = 60
     sender_auth: str = "off"  # off | check | enforce
     dns_server: str | None = None  # host[:port]; unset = the system's resolver
+    max_request_bytes: int = 2 * 1024 * 1024
 
     @property
     def embedded_queue(self) -> bool:
@@ -91,6 +92,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         smtp_alias_messages_per_hour=int(env.get("CASAPAY_SMTP_ALIAS_MESSAGES_PER_HOUR", "60")),
         sender_auth=_choice(env, "CASAPAY_SENDER_AUTH", ("off", "check", "enforce")),
         dns_server=env.get("CASAPAY_DNS_SERVER") or None,
+        max_request_bytes=int(env.get("CASAPAY_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
     )
 
 

@@ -8,6 +8,7 @@ from models import (
     invoices,
     ops,
     payments,
+    rate_limits,
     review,
 )
 from models.db import Base
@@ -21,6 +22,7 @@ __all__ = [
     "invoices",
     "ops",
     "payments",
+    "rate_limits",
     "review",
 ]
 metadata = Base.metadata

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from billing.invoices import NewItem, create_invoice, finalize_invoice
-from billing.money import format_amount
 from billing.notifications import queue_email, record_wallet_entry
 from billing.payment_requests import payment_link
 from models.alias_invoices import AliasInvoice
+from models.currencies import format_amount
 from models.customers import Customer
 from models.ids import new_id
 from models.payments import PaymentRequest

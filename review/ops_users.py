@@ -18,13 +18,18 @@ from sqlalchemy.orm import Session
 from models.errors import Conflict, DomainError, InvalidRequest, NotFound
 from models.ids import new_id
 from models.ops import OPS_ROLES, OpsSession, OpsUser
+from models.rate_limits import record_hit, retry_after
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SESSION_TTL = 12 * 3600  # one working day; then log in again
 MIN_PASSWORD = 10
-# Guessing is slowed to a crawl: after this many wrong passwords in a row, a pause.
-MAX_FAILED_LOGINS = 5
-LOCK_SECONDS = 15 * 60
+# Guessing is slowed to a crawl, without letting a stranger lock a reviewer out: wrong passwords
+# are limited per client address, per account from devices it never logged in from, and per
+# device it did log in from (15-minute sliding windows).
+FAILURE_WINDOW = 15 * 60
+CLIENT_FAILURES = 20
+UNKNOWN_DEVICE_FAILURES = 10
+DEVICE_FAILURES = 10
 
 
 def _b64(data: bytes) -> str:
@@ -94,8 +99,8 @@ def create_ops_user(session: Session, email: str, password: str, role: str, now:
     return user
 
 
-class LoginLocked(DomainError):
-    code = "login_locked"
+class LoginThrottled(DomainError):
+    code = "login_throttled"
 
     def __init__(self, retry_after: int) -> None:
         minutes = max(1, -(-retry_after // 60))
@@ -103,25 +108,50 @@ class LoginLocked(DomainError):
         self.retry_after = retry_after
 
 
-def authenticate(session: Session, email: str, password: str, now: int) -> OpsUser | None:
-    """The user for these credentials, or None; raises LoginLocked while an account waits.
+@dataclass(frozen=True)
+class LoginClient:
+    """Who is knocking: the client's address, and the device it proved it logged in from before
+    (a signed cookie the HTTP edge verified), if any."""
+
+    address: str
+    device_user_id: str | None = None
+    device_id: str | None = None
+
+
+def _buckets(client: LoginClient, email: str, user: OpsUser | None) -> list[tuple[str, str, int]]:
+    """Rate limits that apply to this attempt: (scope, key, limit).
+
+    A device the user has logged in from is limited on its own, so strangers guessing the
+    password (limited per address, and together per account) can never lock the user out.
+    """
+    if user is not None and client.device_id and client.device_user_id == user.id:
+        return [("login_device", client.device_id, DEVICE_FAILURES)]
+    return [
+        ("login_client", client.address, CLIENT_FAILURES),
+        ("login_account", email, UNKNOWN_DEVICE_FAILURES),
+    ]
+
+
+def authenticate(
+    session: Session, email: str, password: str, now: int, client: LoginClient
+) -> OpsUser | None:
+    """The user for these credentials, or None; raises LoginThrottled while a limit holds.
 
     Failures are counted in the caller's transaction, so it must commit on None.
     """
-    user = session.scalar(select(OpsUser).where(OpsUser.email == email.strip().lower()))
+    email = email.strip().lower()[:320]
+    user = session.scalar(select(OpsUser).where(OpsUser.email == email))
+    buckets = _buckets(client, email, user)
+    for scope, key, limit in buckets:
+        wait = retry_after(session, scope, key, limit=limit, window=FAILURE_WINDOW, now=now)
+        if wait:
+            raise LoginThrottled(wait)
     if user is None:
         verify_password(password, _DUMMY_HASH)
+    if user is None or not verify_password(password, user.password_hash) or user.disabled:
+        for scope, key, _ in buckets:
+            record_hit(session, scope, key, now)
         return None
-    if user.locked_until and user.locked_until > now:
-        raise LoginLocked(user.locked_until - now)
-    if not verify_password(password, user.password_hash) or user.disabled:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins = 0
-            user.locked_until = now + LOCK_SECONDS
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
     return user
 
 

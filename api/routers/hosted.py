@@ -22,8 +22,8 @@ from api.context import services_of
 from api.errors import ApiError
 from billing.invoice_pdf import ensure_pdf
 from billing.invoices import items_of, pdf_url
-from billing.money import format_amount
 from billing.payments import pay_invoice
+from models.currencies import format_amount
 from models.customers import Customer
 from models.db import transaction
 from models.invoices import Invoice

@@ -6,15 +6,20 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.context import services_of
 from api.workbench.formatting import age
 from api.workbench.session import (
+    DEVICE_COOKIE,
+    DEVICE_TTL,
     HERE,
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
     OpsUserDep,
     check_csrf,
+    device_cookie,
+    login_client,
     new_login_csrf,
     read_form,
     render,
@@ -23,11 +28,14 @@ from api.workbench.session import (
 from models.accounts import Account
 from models.db import transaction
 from models.errors import InvalidRequest
+from models.ops import OpsUser
 from models.review import REVIEW_STATUSES
+from models.services import Services
 from review.items import ItemView
 from review.ops_users import (
     SESSION_TTL,
-    LoginLocked,
+    LoginClient,
+    LoginThrottled,
     authenticate,
     end_session,
     start_session,
@@ -70,6 +78,14 @@ def login_page(request: Request) -> Response:
     return response
 
 
+def _attempt_login(
+    services: Services, email: str, password: str, client: LoginClient
+) -> tuple[OpsUser | None, str | None]:
+    with transaction(services.sessions) as session:
+        user = authenticate(session, email, password, services.clock(), client)
+        return user, (start_session(session, user, services.clock()) if user else None)
+
+
 @router.post("/workbench/login")
 async def login(request: Request) -> Response:
     services = services_of(request)
@@ -80,11 +96,11 @@ async def login(request: Request) -> Response:
         return RedirectResponse("/workbench/login", status_code=303)
     check_csrf(form, cookie)
     email, password = str(form.get("email") or ""), str(form.get("password") or "")
+    client = login_client(request, services)
     try:
-        with transaction(services.sessions) as session:
-            user = authenticate(session, email, password, services.clock())
-            token = start_session(session, user, services.clock()) if user else None
-    except LoginLocked as locked:
+        # scrypt and the database on a worker thread: a login never stalls the event loop.
+        user, token = await run_in_threadpool(_attempt_login, services, email, password, client)
+    except LoginThrottled as locked:
         page = render(
             "login.html",
             status_code=429,
@@ -115,6 +131,16 @@ async def login(request: Request) -> Response:
         secure=secure_cookies(services),
     )
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/workbench")
+    if user is not None and client.device_user_id != user.id:
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device_cookie(services, user.id),
+            max_age=DEVICE_TTL,
+            httponly=True,
+            samesite="strict",
+            path="/workbench",
+            secure=secure_cookies(services),
+        )
     return response
 
 

@@ -18,14 +18,17 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from api.context import services_of
-from api.params import rack_parse
+from api.params import read_body
 from api.workbench.formatting import FILTERS
 from models.ops import OpsUser
 from models.services import Services
-from review.ops_users import resolve_session
+from review.ops_users import LoginClient, resolve_session
 
 SESSION_COOKIE = "casapay_ops"
 LOGIN_CSRF_COOKIE = "casapay_login_csrf"
+# Proof that this browser logged in as a user before: its own login rate limit applies then.
+DEVICE_COOKIE = "casapay_ops_device"
+DEVICE_TTL = 180 * 24 * 3600
 HERE = Path(__file__).parent
 
 templates = Environment(
@@ -36,16 +39,8 @@ templates = Environment(
 )
 templates.filters.update(FILTERS)
 
-SECURITY_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+# The security headers (CSP, frame-ancestors, nosniff) come from api.response_headers.
+NO_STORE = {"Cache-Control": "no-store"}
 
 
 @dataclass(frozen=True)
@@ -85,11 +80,9 @@ OpsUserDep = Annotated[Ops, Depends(require_ops)]
 
 
 async def read_form(request: Request) -> dict[str, Any]:
-    """The urlencoded form as nested dicts (line_items[0][amount]), like the API's bodies."""
-    from urllib.parse import parse_qsl
-
-    body = (await request.body()).decode("utf-8", errors="replace")
-    return rack_parse(parse_qsl(body, keep_blank_values=True))
+    """The urlencoded form as nested dicts (line_items[0][amount]), with the API's limits."""
+    params, _ = await read_body(request)
+    return params
 
 
 def check_csrf(form: dict[str, Any], expected: str) -> None:
@@ -107,7 +100,30 @@ def new_login_csrf() -> str:
 
 def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
     html = templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status_code, headers=dict(SECURITY_HEADERS))
+    return HTMLResponse(html, status_code=status_code, headers=dict(NO_STORE))
+
+
+def _device_signature(secret: str, user_id: str, device_id: str) -> str:
+    message = f"device:{user_id}:{device_id}".encode()
+    return hmac.new(secret.encode(), message, "sha256").hexdigest()[:32]
+
+
+def device_cookie(services: Services, user_id: str) -> str:
+    device_id = secrets.token_urlsafe(16)
+    return (
+        f"{user_id}.{device_id}.{_device_signature(services.settings.secret, user_id, device_id)}"
+    )
+
+
+def login_client(request: Request, services: Services) -> LoginClient:
+    """The client address and, when its device cookie verifies, the user it logged in as."""
+    address = request.client.host if request.client else "unknown"
+    user_id, _, rest = (request.cookies.get(DEVICE_COOKIE) or "").partition(".")
+    device_id, _, signature = rest.partition(".")
+    expected = _device_signature(services.settings.secret, user_id, device_id)
+    if user_id and device_id and hmac.compare_digest(signature, expected):
+        return LoginClient(address, device_user_id=user_id, device_id=device_id)
+    return LoginClient(address)
 
 
 def secure_cookies(services: Services) -> bool:

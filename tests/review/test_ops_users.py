@@ -14,6 +14,7 @@ from models.errors import Conflict, InvalidRequest
 from models.ops import OpsUser
 from models.services import Services
 from review.ops_users import (
+    LoginClient,
     authenticate,
     create_ops_user,
     hash_password,
@@ -21,6 +22,8 @@ from review.ops_users import (
     start_session,
     verify_password,
 )
+
+HERE = LoginClient("127.0.0.1")
 
 
 def test_passwords_are_salted_scrypt_hashes() -> None:
@@ -43,9 +46,9 @@ def test_users_roles_and_sessions(services: Services, clock: object) -> None:
             create_ops_user(session, "tom@casapay.me", "short", "reviewer", 0)
         with pytest.raises(InvalidRequest):
             create_ops_user(session, "tom@casapay.me", "long enough pw", "owner", 0)
-        assert authenticate(session, "maria@casapay.me", "wrong password", 0) is None
-        assert authenticate(session, "nobody@casapay.me", "correct horse battery", 0) is None
-        found = authenticate(session, "MARIA@casapay.me", "correct horse battery", 0)
+        assert authenticate(session, "maria@casapay.me", "wrong password", 0, HERE) is None
+        assert authenticate(session, "nobody@casapay.me", "correct horse battery", 0, HERE) is None
+        found = authenticate(session, "MARIA@casapay.me", "correct horse battery", 0, HERE)
         assert found is not None
         token = start_session(session, found, services.clock())
     with services.sessions() as session:
@@ -94,12 +97,12 @@ def test_cli_lists_disables_and_enables_ops_users(
     with services.sessions() as session:
         # Disabled means out now: the open session no longer logs anyone in.
         assert resolve_session(session, token, services.clock()) is None
-        assert authenticate(session, "tom@casapay.me", "correct horse battery", 0) is None
+        assert authenticate(session, "tom@casapay.me", "correct horse battery", 0, HERE) is None
     capsys.readouterr()
     assert cli.main(["ops-users", "list"]) == 0
     assert capsys.readouterr().out.startswith("tom@casapay.me\treviewer\tdisabled")
     assert cli.main(["ops-users", "enable", "tom@casapay.me"]) == 0
     with services.sessions() as session:
-        assert authenticate(session, "tom@casapay.me", "correct horse battery", 0) is not None
+        assert authenticate(session, "tom@casapay.me", "correct horse battery", 0, HERE) is not None
     assert cli.main(["ops-users", "disable", "nobody@casapay.me"]) == 2
     assert "No such ops user" in capsys.readouterr().err

@@ -91,30 +91,65 @@ def test_wrong_password_and_missing_login_csrf_are_refused(client: TestClient) -
     assert r.status_code == 403
 
 
-def test_repeated_wrong_passwords_lock_the_account_for_a_while(
-    client: TestClient, services: Services
-) -> None:
-    def attempt(password: str) -> int:
-        page = client.get("/workbench/login")
-        r = client.post(
-            "/workbench/login",
-            data={"email": "maria@casapay.me", "password": password, "csrf_token": csrf(page.text)},
-            follow_redirects=False,
-        )
-        return r.status_code
-
-    assert [attempt("guess") for _ in range(5)] == [401] * 5
+def attempt(client: TestClient, password: str, email: str = "maria@casapay.me") -> TestClient:
     page = client.get("/workbench/login")
-    locked = client.post(
+    r = client.post(
         "/workbench/login",
-        data={"email": "maria@casapay.me", "password": PASSWORD, "csrf_token": csrf(page.text)},
+        data={"email": email, "password": password, "csrf_token": csrf(page.text)},
         follow_redirects=False,
     )
-    # Even the right password waits now; the page says for how long.
-    assert locked.status_code == 429 and "Try again in 15 minute" in locked.text
-    assert locked.headers["Retry-After"] == "900"
+    return r
+
+
+def test_strangers_guessing_passwords_cannot_lock_a_reviewer_out(
+    client: TestClient, services: Services
+) -> None:
+    assert attempt(client, PASSWORD).status_code == 303  # the reviewer's browser, known now
+    client.cookies.delete("casapay_ops")
+    codes = []
+    for n in range(40):  # guesses from many addresses, none of which ever logged in
+        with TestClient(create_app(services), client=(f"198.51.100.{n}", 4000)) as stranger:
+            codes.append(attempt(stranger, f"guess {n}").status_code)
+    assert codes[:10] == [401] * 10 and set(codes[10:]) == {429}
+    with TestClient(create_app(services), client=("198.51.100.250", 4000)) as stranger:
+        refused = attempt(stranger, PASSWORD)
+    # Unknown devices wait, even with the right password; the page says for how long.
+    assert refused.status_code == 429 and "Try again in 15 minute" in refused.text
+    assert 0 < int(refused.headers["Retry-After"]) <= 900
+    # The reviewer's own browser is limited on its own, so it still gets in.
+    assert attempt(client, PASSWORD).status_code == 303
     services.clock.advance(15 * 60)  # type: ignore[attr-defined]
-    assert attempt(PASSWORD) == 303
+    with TestClient(create_app(services), client=("198.51.100.251", 4000)) as later:
+        assert attempt(later, PASSWORD).status_code == 303
+
+
+def test_one_client_address_is_limited_across_accounts(
+    client: TestClient, services: Services
+) -> None:
+    with TestClient(create_app(services), client=("203.0.113.7", 4000)) as guesser:
+        codes = [
+            attempt(guesser, "guess", email=f"user{n}@casapay.me").status_code for n in range(21)
+        ]
+        assert codes[:20] == [401] * 20 and codes[20] == 429
+        assert attempt(guesser, PASSWORD).status_code == 429
+    assert attempt(client, PASSWORD).status_code == 303  # another address is not affected
+
+
+def test_a_known_device_guessing_is_limited_too(client: TestClient) -> None:
+    assert attempt(client, PASSWORD).status_code == 303
+    client.cookies.delete("casapay_ops")
+    codes = [attempt(client, "guess").status_code for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+
+
+def test_a_forged_device_cookie_counts_as_an_unknown_device(
+    client: TestClient, services: Services
+) -> None:
+    for n in range(10):
+        with TestClient(create_app(services), client=(f"192.0.2.{n}", 4000)) as stranger:
+            assert attempt(stranger, "guess").status_code == 401
+    client.cookies.set("casapay_ops_device", "opsu_x.device.0000", path="/workbench")
+    assert attempt(client, PASSWORD).status_code == 429
 
 
 def test_login_never_redirects_off_site(client: TestClient) -> None:
@@ -187,6 +222,24 @@ def test_approve_from_the_form_needs_csrf_and_bills_the_correction(
         "changed <em>total amount</em> from <del>1,250.00 EUR</del> to <ins>1,310.00 EUR</ins>"
         in page
     )
+
+
+def test_a_kwd_amount_typed_with_three_decimals_bills_one_and_a_half_dinars(
+    client: TestClient, services: Services
+) -> None:
+    """The old workbench table read "1.500" KWD as 1,500 dinars (150000 fils)."""
+    account_id, _, _ = new_account(services)
+    made = make_review_item(services, account_id)
+    token = login(client)
+    r = client.post(
+        f"/workbench/items/{made.item_id}/approve",
+        data={"csrf_token": token, "total_amount": "1.500", "currency": "kwd"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text[-2000:]
+    with services.sessions() as session:
+        pr = session.scalars(select(PaymentRequest)).one()
+        assert (pr.amount, pr.currency) == (1500, "kwd")
 
 
 def test_bad_corrections_come_back_on_the_form(client: TestClient, services: Services) -> None:

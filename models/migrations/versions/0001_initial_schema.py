@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 19:49:12.782769
+Create Date: 2026-11-30 19:54:22.221289
 """
 
 from collections.abc import Sequence
@@ -50,12 +50,28 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("disabled", sa.Boolean(), nullable=False),
         sa.Column("last_login_at", sa.BigInteger(), nullable=True),
-        sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", sa.BigInteger(), nullable=True),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ops_users")),
         sa.UniqueConstraint("email", name=op.f("uq_ops_users_email")),
     )
+    op.create_table(
+        "rate_limit_hits",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("scope", sa.String(length=32), nullable=False),
+        sa.Column("key", sa.String(length=320), nullable=False),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rate_limit_hits")),
+    )
+    with op.batch_alter_table("rate_limit_hits", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_rate_limit_hits_scope_key_created", ["scope", "key", "created"], unique=False
+        )
+
     op.create_table(
         "api_keys",
         sa.Column("id", sa.String(length=40), nullable=False),
@@ -627,6 +643,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_keys_account_id"))
 
     op.drop_table("api_keys")
+    with op.batch_alter_table("rate_limit_hits", schema=None) as batch_op:
+        batch_op.drop_index("ix_rate_limit_hits_scope_key_created")
+
+    op.drop_table("rate_limit_hits")
     op.drop_table("ops_users")
     op.drop_table("inbound_messages")
     op.drop_table("accounts")
