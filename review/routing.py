@@ -112,3 +112,30 @@ def _failed_checks(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return failed
+
+
+def sender_reasons(sender_auth: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """A spoofing risk (ingest's sender authentication, when enforced) is held for review."""
+    if not sender_auth or not sender_auth.get("enforced"):
+        return []
+    if sender_auth.get("verdict") not in ("fail", "temperror"):
+        return []
+    domain = sender_auth.get("from_domain") or "(none)"
+    return [
+        {
+            "code": "sender_not_authenticated",
+            "field": None,
+            "message": (
+                f"The sender's domain {domain} did not authenticate "
+                f"(SPF {sender_auth.get('spf')}, DKIM {sender_auth.get('dkim')}, "
+                f"DMARC {sender_auth.get('dmarc')}): anyone could have sent this invoice."
+            ),
+        }
+    ]
+
+
+def hold(decision: Decision, reasons: list[dict[str, Any]]) -> Decision:
+    """The decision with more reasons to ask a person (none: unchanged)."""
+    if not reasons:
+        return decision
+    return Decision(bill=False, reasons=(*decision.reasons, *reasons))
