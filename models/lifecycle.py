@@ -114,6 +114,8 @@ def _changed(session: Session, alias_invoice_id: str) -> AliasInvoice:
     """After a transition: its event, with the object as the API shows it now (and, once
     committed, its log line and count)."""
     row = _fresh(session, alias_invoice_id)
+    # The work in progress is about this invoice: its later lines and queue messages say so.
+    logs.add(alias_invoice_id=row.id, message_id=row.inbound_message_id)
     work = current(session)
     work.after_commit(_noted(row))
     services = work.services

@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import free_port
 from tests.e2e.conftest import running_real_stack
 from tests.e2e.stack import Stack, wait_for
-from tests.e2e.test_journeys import new_tenant, settled
+from tests.e2e.test_journeys import new_tenant, review_item_for, settled
 from tests.mail import crlf, mail_with_pdfs
 from tests.metrics import Scrape, scrape
 from tests.pdfs import invoice_pdf
@@ -144,35 +144,46 @@ def json_lines(path: Path) -> list[dict[str, Any]]:
 
 def test_json_logs_follow_one_invoice_across_the_processes(observed: Stack) -> None:
     alias = new_tenant(observed)
-    msg = mail(observed, alias, invoice_pdf(reference="INV-LOG-1"), "<logs-1@northside.example>")
+    unsure = invoice_pdf(currency_symbol="", due_date="", reference="INV-LOG-1")
+    msg = mail(observed, alias, unsure, "<logs-1@northside.example>")
     ainv = settled(observed, alias)
-    assert msg.startswith("msg_") and ainv["status"] == "processed"
+    assert msg.startswith("msg_") and ainv["status"] == "requires_review"
+    item = review_item_for(observed, ainv["id"])
     with observed.client() as api:
-        request_id = api.get(f"/v1/alias_invoices/{ainv['id']}").headers["Request-Id"]
+        approved = api.post(
+            f"/v1/review_items/{item['id']}/approve",
+            data={"total_amount": "125000", "currency": "eur", "due_date": "2026-02-01"},
+        )
+        assert approved.status_code == 200, approved.text
+    request_id = approved.headers["Request-Id"]
+    ids = {"message_id": msg, "alias_invoice_id": ainv["id"]}
 
-    def ours(process: str, **ids: str) -> list[dict[str, Any]]:
+    def ours(process: str, **wanted: str) -> list[dict[str, Any]]:
         entries = json_lines(observed.logs / f"{process}.log")
         assert all(e["process"] == process and e["level"] and e["time"] for e in entries)
-        return [e for e in entries if all(e.get(k) == v for k, v in ids.items())]
+        return [e for e in entries if all(e.get(k) == v for k, v in wanted.items())]
 
     # The receiver: the accepted message, and the alias invoice it made.
     assert any(msg in e["message"] for e in ours("smtp", message_id=msg))
-    assert ours("smtp", message_id=msg, alias_invoice_id=ainv["id"])
-    # The worker: the extract stage, the transitions, and the tenant's email (a later queue
-    # message, sent by billing) carry both ids: they travelled with the queue messages.
+    assert ours("smtp", **ids)
+    # The worker: the extract stage and the transitions carry both ids (the message id travelled
+    # with the queue message).
+    worker = ours("worker", **ids)
+    assert {"extract.actors", "models.lifecycle"} <= {e["logger"] for e in worker}
+    assert any(e["message"].endswith("is requires_review") for e in worker)
+    # The API: the reviewer's approval names its request and the invoice.
+    assert any(
+        e["message"].endswith("is processed") for e in ours("api", request_id=request_id, **ids)
+    )
+    # The worker again: the tenant's email, queued by that request, carries all three ids.
     wait_for(
-        lambda: (
-            {"extract.actors", "models.lifecycle", "billing.actors"}
-            <= {e["logger"] for e in ours("worker", message_id=msg, alias_invoice_id=ainv["id"])}
+        lambda: any(
+            e["logger"] == "billing.actors" for e in ours("worker", request_id=request_id, **ids)
         ),
         30,
-        "the worker's lines about the invoice",
+        "the worker's email line",
         observed.logs,
     )
-    worker = ours("worker", message_id=msg, alias_invoice_id=ainv["id"])
-    assert any(e["message"].endswith("is processed") for e in worker)
-    # The API: the request's lines carry its Request-Id.
-    wait_for(lambda: ours("api", request_id=request_id), 10, "the API's request log line")
 
 
 def test_serve_exposes_one_registry_for_api_smtp_and_worker(embedded_stack: Stack) -> None:
