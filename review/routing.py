@@ -49,6 +49,7 @@ def decide(result: Mapping[str, Any], threshold: float) -> Decision:
                 "message": f"The document looks like a {kind.replace('_', ' ')}.",
             }
         )
+    reasons.extend(payment_code_conflict(result))
     score = float(result.get("confidence_score") or 0.0)
     if score < threshold:
         reasons.append(
@@ -94,3 +95,23 @@ def _failed_checks(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return failed
+
+
+def payment_code_conflict(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A printed payment code (QR) that contradicts the text: a person decides, whatever the
+    score (the code or the text is wrong, and money would go to one of them)."""
+    for check in result.get("checks") or []:
+        if (
+            isinstance(check, Mapping)
+            and check.get("name") == "payment_code_matches_total"
+            and not check.get("passed", True)
+        ):
+            return [
+                {
+                    "code": "payment_code_conflict",
+                    "field": "total_amount",
+                    "message": f"The payment code disagrees with the printed text: "
+                    f"{check.get('detail')}.",
+                }
+            ]
+    return []
