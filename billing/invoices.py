@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from billing.invoice_states import check_editable, check_transition
 from billing.money import Line, compute_totals
 from billing.tax_rates import check_rate_ids, rates_by_id
+from models import events
 from models.customers import Customer
 from models.errors import InvalidRequest
+from models.events import EventType
 from models.ids import new_id
 from models.invoices import Invoice, InvoiceItem
 from models.scoped import get_scoped
+from models.unit_of_work import current
 
 MAX_LINES = 250
 
@@ -86,7 +89,14 @@ def create_invoice(
         session.add(_item_row(invoice, item, rates, now, index))
     session.flush()
     recompute_totals(session, invoice)
+    emit_invoice(session, invoice, EventType.INVOICE_CREATED)
     return invoice
+
+
+def emit_invoice(session: Session, invoice: Invoice, event_type: EventType) -> None:
+    """The invoice's event, in the transaction of its change (the caller's unit of work)."""
+    obj = invoice_json(session, invoice, current(session).public_url)
+    events.emit(session, event_type, obj, account_id=invoice.account_id, livemode=invoice.livemode)
 
 
 def _check_customer(session: Session, account_id: str, livemode: bool, customer_id: str) -> None:
@@ -256,6 +266,7 @@ def finalize_invoice(session: Session, invoice: Invoice, *, now: int) -> Invoice
     invoice.status = target
     invoice.finalized_at = now
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_FINALIZED)
     return invoice
 
 
@@ -263,6 +274,7 @@ def void_invoice(session: Session, invoice: Invoice, *, now: int) -> Invoice:
     invoice.status = check_transition("void", invoice.id, invoice.status) or invoice.status
     invoice.voided_at = now
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_VOIDED)
     return invoice
 
 
@@ -271,6 +283,7 @@ def mark_uncollectible(session: Session, invoice: Invoice, *, now: int) -> Invoi
     invoice.status = target or invoice.status
     invoice.marked_uncollectible_at = now
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_MARKED_UNCOLLECTIBLE)
     return invoice
 
 
@@ -300,7 +313,26 @@ def item_json(item: InvoiceItem) -> dict[str, Any]:
     }
 
 
-def invoice_json(session: Session, invoice: Invoice, public_url: str) -> dict[str, Any]:
+def items_for(session: Session, invoice_ids: Sequence[str]) -> dict[str, list[InvoiceItem]]:
+    """The items of several invoices in one statement (a list page renders without N+1)."""
+    grouped: dict[str, list[InvoiceItem]] = {i: [] for i in invoice_ids}
+    if not invoice_ids:
+        return grouped
+    stmt = select(InvoiceItem).where(InvoiceItem.invoice_id.in_(invoice_ids))
+    for item in session.scalars(stmt.order_by(InvoiceItem.position, InvoiceItem.id)):
+        grouped[item.invoice_id].append(item)
+    return grouped
+
+
+def invoice_json(
+    session: Session,
+    invoice: Invoice,
+    public_url: str,
+    *,
+    items: Sequence[InvoiceItem] | None = None,
+) -> dict[str, Any]:
+    if items is None:
+        items = items_of(session, invoice.id)
     return {
         "id": invoice.id,
         "object": "invoice",
@@ -311,7 +343,7 @@ def invoice_json(session: Session, invoice: Invoice, public_url: str) -> dict[st
         "amount_remaining": invoice.amount_remaining,
         "currency": invoice.currency,
         "due_date": invoice.due_date,
-        "line_items": [item_json(i) for i in items_of(session, invoice.id)],
+        "line_items": [item_json(i) for i in items],
         "subtotal": invoice.subtotal,
         "tax": invoice.tax,
         "total": invoice.total,
@@ -321,6 +353,9 @@ def invoice_json(session: Session, invoice: Invoice, public_url: str) -> dict[st
         "hosted_invoice_url": hosted_invoice_url(public_url, invoice),
         "payment_intent": invoice.payment_intent,
         "paid_out_of_band": invoice.paid_out_of_band,
+        # Stripe's fields, constant here: the tenant pays through a link, nothing auto-finalizes.
+        "collection_method": "send_invoice",
+        "auto_advance": False,
         "alias_invoice": invoice.alias_invoice_id,
         "metadata": invoice.metadata_,
         "finalized_at": invoice.finalized_at,

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from extract.numbers import to_minor
-from extract.result import Check, FieldValue
+from extract.result import Blocker, Check, FieldValue
 
 _EPC_AMOUNT_RE = re.compile(r"^([A-Z]{3})(\d{1,9}(?:\.\d{1,2})?)$")
 
@@ -117,11 +117,12 @@ def decode(
 
 def payment_evidence(
     codes: list[PaymentCode], fields: dict[str, FieldValue]
-) -> tuple[dict[str, FieldValue], list[Check], list[str]]:
+) -> tuple[dict[str, FieldValue], list[Check], tuple[Blocker, ...]]:
     """Fields confirmed, completed or contradicted by the first payment code that states an
-    amount (else the first one); a check `payment_code_matches_total` says which."""
+    amount (else the first one); a check `payment_code_matches_total` says which, and a
+    contradiction is the blocker `payment_code_conflict` (the gate's upstream)."""
     if not codes:
-        return fields, [], []
+        return fields, [], ()
     code = next((c for c in codes if c.amount is not None), codes[0])
     out = dict(fields)
     conflicts: list[str] = []
@@ -161,11 +162,13 @@ def payment_evidence(
         )
     if conflicts:
         detail = "; ".join(conflicts)
-        return out, [Check("payment_code_matches_total", False, detail)], ["payment_code_conflict"]
+        message = f"The printed payment code disagrees with the text: {detail}."
+        blocker = Blocker("payment_code_conflict", "total_amount", message)
+        return out, [Check("payment_code_matches_total", False, detail)], (blocker,)
     if "total" in agreed:
         detail = f"the {code.kind} code states the same " + ", ".join(agreed)
-        return out, [Check("payment_code_matches_total", True, detail)], []
-    return out, [], []
+        return out, [Check("payment_code_matches_total", True, detail)], ()
+    return out, [], ()
 
 
 def _value(field: FieldValue | None) -> str | None:
