@@ -63,7 +63,7 @@ def test_code_that_disagrees_with_the_printed_total_is_a_conflict() -> None:
     assert result.value("total_amount") == 125000  # the printed total is kept...
     passed, detail = code_check(result) or (True, "")
     assert not passed and "amount 152000 in the code, 125000 printed" in detail
-    assert "payment_code_conflict" in result.reasons  # ...and a person decides
+    assert "payment_code_conflict" in {b.code for b in result.blockers}  # ...a person decides
 
 
 def test_swiss_code_with_another_iban_than_the_printed_one_is_a_conflict() -> None:
