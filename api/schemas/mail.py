@@ -63,6 +63,22 @@ class AliasInvoiceError(ApiObject):
     message: str | None
 
 
+class SenderAuth(ApiObject):
+    """Who sent the mail, as far as SPF, DKIM and DMARC tell (see the README's SMTP section)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    verdict: Literal["pass", "fail", "temperror", "none"]
+    enforced: bool
+    from_domain: str | None
+    aligned_domain: str | None = None
+    spf: str
+    dkim: str
+    dmarc: str
+    dmarc_policy: str | None = None
+    authentication_results: str | None = None
+
+
 class AliasInvoice(ApiObject):
     id: str
     object: Literal["alias_invoice"]
@@ -71,6 +87,7 @@ class AliasInvoice(ApiObject):
     tenant: str
     status: AliasInvoiceStatus
     sender_email: str | None
+    sender_auth: SenderAuth | None = None
     subject: str | None
     pdf_url: str | None = Field(description="A signed URL to the original document.")
     pdf_filename: str | None
