@@ -12,7 +12,8 @@ import datetime as dt
 import logging
 import time
 
-from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
+from extract import ExtractConfig, Extraction, ExtractionFailed
+from extract.sandbox import extract_in_sandbox
 from models import lifecycle, metrics
 from models.alias_invoices import Extraction as ExtractionRow
 from models.blobstore import BlobNotFound
@@ -41,7 +42,7 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
         document = services.blobs.get(claim.blob_key)
         reference = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
         started = time.perf_counter()
-        result = extract_pdf(document, ExtractConfig(reference_date=reference))
+        result = extract_in_sandbox(document, ExtractConfig(reference_date=reference))
     except ExtractionFailed as failure:
         _fail(services, claim, failure.code, failure.message)
         return
