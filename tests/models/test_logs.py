@@ -28,6 +28,11 @@ def test_a_scope_names_its_work_and_forgets_it_at_the_end() -> None:
     assert logs.current() == {}
 
 
+def test_outside_a_scope_nothing_is_remembered() -> None:
+    logs.add(alias_invoice_id="ainv_stray")  # e.g. the sweeper failing a row
+    assert "alias_invoice_id" not in logs.current()
+
+
 def test_a_pooled_thread_does_not_carry_one_jobs_ids_into_the_next() -> None:
     def job(name: str) -> dict[str, str]:
         with logs.bind():
