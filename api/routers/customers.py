@@ -11,7 +11,7 @@ from api.context import Auth
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.params import openapi_body, openapi_query, parse_model, read_params
-from billing.customers import create_customer, customer_json, get_customer
+from billing.customers import check_locale, create_customer, customer_json, get_customer
 from models.customers import Customer
 from models.scoped import select_scoped
 
@@ -22,7 +22,13 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str | None = Field(default=None, max_length=320)
     name: str | None = Field(default=None, max_length=200)
+    # The language of the tenant's emails: en, de, fr, nl, es or it (default: the document's).
+    locale: str | None = Field(default=None, max_length=16)
     metadata: MetadataParam = None
+
+
+class CustomerUpdate(CustomerCreate):
+    """Fields left out keep their value; an empty `locale` returns to the document's language."""
 
 
 class CustomerList(ListParams):
@@ -42,7 +48,27 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
             name=params.name,
             metadata=merge_metadata({}, params.metadata),
             now=ctx.services.clock(),
+            locale=params.locale,
         )
+        return customer_json(customer)
+
+
+@router.post("/v1/customers/{customer_id}", openapi_extra=openapi_body(CustomerUpdate))
+async def update(customer_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
+    raw, stringly = await read_params(request)
+    params = parse_model(CustomerUpdate, raw, stringly=stringly)
+    given = params.model_fields_set
+    with ctx.unit_of_work() as session:
+        customer = get_customer(session, ctx.account_id, ctx.livemode, customer_id)
+        if "email" in given:
+            customer.email = params.email or None
+        if "name" in given:
+            customer.name = params.name or None
+        if "locale" in given:
+            customer.locale = check_locale(params.locale)
+        if "metadata" in given:
+            customer.metadata_ = merge_metadata(customer.metadata_, params.metadata)
+        session.flush()
         return customer_json(customer)
 
 
