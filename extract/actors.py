@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
+from extract import ExtractConfig, Extraction, ExtractionFailed
+from extract.sandbox import extract_in_sandbox
 from models import lifecycle
 from models.alias_invoices import Extraction as ExtractionRow
 from models.blobstore import BlobNotFound
@@ -39,7 +40,7 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
     try:
         document = services.blobs.get(claim.blob_key)
         reference = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
-        result = extract_pdf(document, ExtractConfig(reference_date=reference))
+        result = extract_in_sandbox(document, ExtractConfig(reference_date=reference))
     except ExtractionFailed as failure:
         _fail(services, claim, failure.code, failure.message)
         return

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from email.utils import parseaddr
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from ingest.aliases import find_alias_by_address
 from ingest.mime import ParsedMail
 from ingest.receiver import Accepted, accept_message, document_key
 from ingest.refusals import MailRefused
+from ingest.sender_auth import HELD_VERDICTS
 from models import lifecycle
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import Customer, EmailAlias
@@ -57,17 +59,27 @@ def reply_alias(session: Session, local_part: str, domain: str) -> EmailAlias | 
 
 
 def accept(
-    services: Services, mail_from: str, rcpt_tos: Sequence[str], raw: bytes, parsed: ParsedMail
+    services: Services,
+    mail_from: str,
+    rcpt_tos: Sequence[str],
+    raw: bytes,
+    parsed: ParsedMail,
+    sender_auth: dict[str, Any] | None = None,
 ) -> Accepted:
     """The receiver's DATA step: replies fix their alias invoices; other recipients get the
     ordinary path. Raises MailRefused (a 5xx for the whole message) for a reply it refuses."""
     replies = [a for a in rcpt_tos if parse_reply_local(a.rpartition("@")[0])]
     if not replies:
-        return accept_message(services, mail_from, rcpt_tos, raw, parsed)
+        return accept_message(services, mail_from, rcpt_tos, raw, parsed, sender_auth)
+    if sender_auth and sender_auth.get("enforced") and sender_auth.get("verdict") in HELD_VERDICTS:
+        raise ReplyRefused(
+            "The reply's sender could not be authenticated (SPF, DKIM, DMARC), so it cannot "
+            "change an invoice; forward the invoice to the alias instead."
+        )
     fixed = [_apply(services, mail_from, address, raw, parsed) for address in replies]
     others = [a for a in rcpt_tos if a not in replies]
     if others:
-        return accept_message(services, mail_from, others, raw, parsed)
+        return accept_message(services, mail_from, others, raw, parsed, sender_auth)
     return Accepted(fixed[0], (), False)
 
 

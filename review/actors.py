@@ -24,7 +24,7 @@ from models.services import Services
 from models.unit_of_work import unit_of_work
 from review.billing_path import bill_alias_invoice
 from review.items import emit_item
-from review.routing import decide
+from review.routing import decide, hold, sender_reasons
 from review.thresholds import threshold_for
 
 log = logging.getLogger(__name__)
@@ -67,6 +67,7 @@ def _route(session: Session, services: Services, claim: Claim) -> None:
         raise LookupError(f"extraction {claim.attempt} of {row.id} is missing")
     threshold = threshold_for(session, row.account_id, services.settings.review_threshold)
     decision = decide(extraction.result, threshold)
+    decision = hold(decision, sender_reasons(row.sender_auth))
     now = services.clock()
     if decision.bill:
         pr = bill_alias_invoice(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:16:52.713548
+Create Date: 2026-11-30 20:47:58.862068
 """
 
 from collections.abc import Sequence
