@@ -13,8 +13,8 @@ from api.openapi import openapi_body
 from api.params import Params
 from billing.reminders import schedule_from, schedule_parts
 from models.accounts import Account
-from models.notices import reminder_offsets
 from models.errors import NotFound
+from models.notices import reminder_offsets
 from review.thresholds import effective_threshold, set_threshold
 
 router = APIRouter(tags=["account"])
