@@ -13,7 +13,7 @@ from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
-from billing.customers import create_customer, customer_json, get_customer
+from billing.customers import check_locale, create_customer, customer_json, get_customer
 from models.customers import Customer
 from models.scoped import select_scoped
 
@@ -24,7 +24,13 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str | None = Field(default=None, max_length=320)
     name: str | None = Field(default=None, max_length=200)
+    # The language of the tenant's emails: en, de, fr, nl, es or it (default: the document's).
+    locale: str | None = Field(default=None, max_length=16)
     metadata: MetadataParam = None
+
+
+class CustomerUpdate(CustomerCreate):
+    """Fields left out keep their value; an empty `locale` returns to the document's language."""
 
 
 class CustomerList(ListParams):
@@ -44,7 +50,31 @@ def create(ctx: Auth, params: Annotated[CustomerCreate, Params(CustomerCreate)])
             name=params.name,
             metadata=merge_metadata({}, params.metadata),
             now=ctx.services.clock(),
+            locale=params.locale,
         )
+        return customer_json(customer)
+
+
+@router.post(
+    "/v1/customers/{customer_id}",
+    response_model=schemas.Customer,
+    openapi_extra=openapi_body(CustomerUpdate),
+)
+def update(
+    customer_id: str, ctx: Auth, params: Annotated[CustomerUpdate, Params(CustomerUpdate)]
+) -> dict[str, Any]:
+    given = params.model_fields_set
+    with ctx.unit_of_work() as session:
+        customer = get_customer(session, ctx.account_id, ctx.livemode, customer_id)
+        if "email" in given:
+            customer.email = params.email or None
+        if "name" in given:
+            customer.name = params.name or None
+        if "locale" in given:
+            customer.locale = check_locale(params.locale)
+        if "metadata" in given:
+            customer.metadata_ = merge_metadata(customer.metadata_, params.metadata)
+        session.flush()
         return customer_json(customer)
 
 
