@@ -120,6 +120,17 @@ class ModeReport:
             "auto_approve_wrong_strict": [d.file for d in auto if not d.auto_ok_strict],
             "failed": {d.file: d.failed for d in rows if d.failed},
             "by_family": self._by_family(rows, threshold),
+            "per_document": [
+                {
+                    "file": Path(d.file).name,
+                    "family": d.family,
+                    "render": d.render,
+                    "score": round(d.score, 4),
+                    "right": d.auto_ok,
+                    "auto": d.auto(threshold),
+                }
+                for d in rows
+            ],
             "pages_per_second": {
                 "text": round(text_p / text_t, 2) if text_t else None,
                 "ocr": round(ocr_p / ocr_t, 3) if ocr_t else None,
