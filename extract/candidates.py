@@ -168,6 +168,8 @@ def _amount_for(
     # A label inside a sentence ("... within 14 days te betalen.") owns only what its own
     # sentence says; the cell to its right or below belongs to something else.
     in_prose = hit.start > 2 and len(ls.segment.words) >= 5
+    if in_prose and hit.label == "tax":
+        return None  # a tax quoted in a sentence ("includes insurance tax of 12.00") is no VAT line
     # A heading of an item table ("Description | Qty | Total HT") heads a column of item
     # amounts: never take the first row's amount for a total, net or tax.
     column_head = item_table_header(ls.page.lines[ls.line_index])
@@ -189,23 +191,25 @@ def _amount_for(
             if place.relation == "same" and stop < len(text):
                 break  # another label follows in the same phrase: its value is not ours
     if best is None and not column_head:
+        # Below: on the nearest line holding money in the label's column, the amount whose
+        # centre is closest to the label's own words (a heading cell may hold two labels).
         lx0, _, lx1, _ = ls.segment.bbox(hit.start, hit.end)
         centre = (lx0 + lx1) / 2
+        found: list[tuple[float, Segment, int, int, Decimal]] = []
+        nearest: int | None = None
         for place in below_places:
+            if nearest is not None and place.distance > nearest:
+                break
             if _starts_with_label(place.segment, hit_index):
                 continue
-            money = _money_in(place.segment.text)
-            if not money:
-                continue
             seg = place.segment
-
-            def dist(m: tuple[int, int, Decimal], seg: Segment = seg) -> float:
-                x0, _, x1, _ = seg.bbox(m[0], m[1])
-                return abs((x0 + x1) / 2 - centre)
-
-            s, e, value = min(money, key=dist)
+            for s, e, value in _money_in(seg.text):
+                x0, _, x1, _ = seg.bbox(s, e)
+                found.append((abs((x0 + x1) / 2 - centre), seg, s, e, value))
+                nearest = place.distance
+        if found:
+            _d, seg, s, e, value = min(found, key=lambda f: f[0])
             best = (seg, s, e, value, "below")
-            break
     if best is None:
         return None
     seg, s, e, value, relation = best

@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
+from extract.calibration import calibrated
 from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
 from extract.config import ExtractConfig
 from extract.currency import detect_currency
@@ -84,11 +85,13 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
     )
     checks = run_checks(fields)
     blockers = assess(fields, checks, facts)
-    value, score_reasons = score(fields, checks, doc_type, config.reference_date)
+    raw, score_reasons = score(fields, checks, doc_type, config.reference_date)
+    value = calibrated(raw)
     public = {k: v for k, v in fields.items()}
     return Extraction(
         fields=public,
         confidence_score=round(value, 4),
+        raw_score=round(raw, 4),
         document_type=doc_type,
         checks=tuple(checks),
         reasons=tuple(dict.fromkeys(reasons + score_reasons)),

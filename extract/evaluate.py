@@ -69,6 +69,7 @@ class DocResult:
     split: str | None = None
     family: str | None = None
     render: str | None = None
+    raw_score: float | None = None
 
     def auto(self, threshold: float) -> bool:
         """Would routing bill it without a person? (mirrors review/routing.py)"""
@@ -126,6 +127,7 @@ class ModeReport:
                     "family": d.family,
                     "render": d.render,
                     "score": round(d.score, 4),
+                    "raw_score": d.raw_score,
                     "right": d.auto_ok,
                     "auto": d.auto(threshold),
                 }
@@ -268,6 +270,7 @@ def evaluate_file(
         text_pages=extraction.text_pages if extraction else 0,
         ocr_pages=extraction.ocr_pages if extraction else 0,
         blocked=bool(extraction and extraction.blockers),
+        raw_score=extraction.raw_score if extraction else 0.0,
         payable=payable,
         split=_str_or_none(truth.get("split")),
         family=_str_or_none(truth.get("family")),

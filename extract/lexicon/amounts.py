@@ -303,6 +303,7 @@ LABELS: dict[str, tuple[str, ...]] = {
         "zzgl. mwst",
         "zzgl. ust",
         "inkl. mwst",
+        "versicherungsteuer",
         "tva",
         "t.v.a.",
         "i.v.a.",

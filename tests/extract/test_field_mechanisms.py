@@ -73,7 +73,7 @@ def test_identifier_labels_are_told_apart_by_what_they_number(label: str, kind: 
         ("Energy tax", "levy"),
         ("Stromsteuer", "levy"),
         ("Taxe sur l'électricité", "levy"),
-        ("Versicherungsteuer", "levy"),
+        ("Versicherungsteuer", "tax"),  # the tax line of insurance invoices
         ("Rundungsdifferenz", "rounding"),
         ("Pendiente de pago", "amount_due"),
     ],
@@ -180,6 +180,11 @@ def test_a_prepayment_is_subtracted_whatever_its_sign(gross_cents: int, tenth: i
         ]
     )
     assert got["total"] == gross - prepaid and got["prepaid"] == prepaid
+
+
+def test_a_tax_quoted_in_a_sentence_is_not_a_tax_line() -> None:
+    page = _page([[(50, "Im Beitrag ist die Versicherungsteuer von 12,34 € enthalten.")]])
+    assert [c for c in collect(label_index([page]), "DMY", LANGS) if c.label == "tax"] == []
 
 
 def test_exempt_and_paid_statements() -> None:
