@@ -24,10 +24,12 @@ from extract.layout import PageLayout
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
-from extract.reading import PdfSource, read_layouts
+from extract.paycodes import payment_evidence
+from extract.reading import document_kind, open_source, read_layouts
 from extract.result import Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
 from extract.settlement import settle
+from extract.source import DocumentSource
 from extract.textfields import (
     Found,
     classify,
@@ -42,8 +44,8 @@ from extract.vendor import resolve_vendor
 
 def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
     """Extract payable fields from one document; raises ExtractionFailed for permanent failures."""
-    with failure_boundary("pdf"):
-        source = PdfSource(data, config)
+    with failure_boundary(document_kind(data)):
+        source = open_source(data, config)
         try:
             return _extract(source, config)
         finally:
@@ -53,7 +55,7 @@ def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
 extract_pdf = extract_document  # the name callers knew first
 
 
-def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
+def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
     einv: EInvoice | None = None
     if config.use_embedded_xml:
         for _name, blob in source.xml_attachments:
@@ -83,8 +85,9 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
         None,
         tuple(type_reasons),
     )
-    checks = run_checks(fields)
-    blockers = assess(fields, checks, facts)
+    fields, code_checks, code_blockers = payment_evidence(source.payment_codes(), fields)
+    checks = run_checks(fields) + code_checks
+    blockers = assess(fields, checks, facts, upstream=code_blockers)
     raw, score_reasons = score(fields, checks, doc_type, config.reference_date)
     value = calibrated(raw)
     public = {k: v for k, v in fields.items()}
