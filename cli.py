@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true")
     cmd.add_argument("--xml", choices=["both", "with", "without"], default="both")
     cmd.add_argument("--threshold", type=float, default=0.7)
+    cmd.add_argument(
+        "--calibration",
+        action="store_true",
+        help="reliability table (confidence bins vs observed accuracy) on held-out families",
+    )
+    cmd.add_argument("--jobs", type=int, default=1, help="worker processes (OCR is CPU-bound)")
     cmd.set_defaults(run=_eval)
 
     ops = sub.add_parser("ops-users", help="review workbench staff").add_subparsers(required=True)
@@ -174,7 +180,14 @@ def _extract(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from extract.cli_commands import run_eval
 
-    return run_eval(args.directory, as_json=args.json, use_xml=args.xml, threshold=args.threshold)
+    return run_eval(
+        args.directory,
+        as_json=args.json,
+        use_xml=args.xml,
+        threshold=args.threshold,
+        calibration=args.calibration,
+        jobs=args.jobs,
+    )
 
 
 def _api(_args: argparse.Namespace) -> int:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import workbench
-from api.billing_schemas import install_error_docs
 from api.body_limit import BodyLimitMiddleware
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.openapi import install_openapi
 from api.response_headers import ResponseHeadersMiddleware
 from api.routers import (
     account_settings,
     alias_invoices,
     assets,
     customers,
+    docs,
     email_aliases,
     events,
     files,
@@ -31,6 +32,8 @@ from models.services import Services
 
 def create_app(services: Services) -> FastAPI:
     app = FastAPI(
+        docs_url=None,  # api.routers.docs serves /docs and /redoc with local assets
+        redoc_url=None,
         title="CasaPay API",
         version="2026-11-21",
         description="Stripe-style API for alias invoices, invoices and invoice items.",
@@ -46,6 +49,7 @@ def create_app(services: Services) -> FastAPI:
     for module in (
         health,
         assets,
+        docs,
         files,
         customers,
         email_aliases,
@@ -61,5 +65,5 @@ def create_app(services: Services) -> FastAPI:
         workbench,
     ):
         app.include_router(module.router)
-    install_error_docs(app)
+    install_openapi(app)
     return app

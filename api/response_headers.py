@@ -43,7 +43,7 @@ class ResponseHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = new_id("req", 14)
-        # Handlers read it as request.state.request_id: the events they write name the request.
+        # Handlers read it (api.context.request_id_of) to name the request in what they record.
         scope.setdefault("state", {})["request_id"] = request_id
         extra = [(b"request-id", request_id.encode()), *security_headers(scope["path"])]
 

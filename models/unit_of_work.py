@@ -60,14 +60,26 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work(services: Services, request: RequestInfo | None = None) -> Iterator[Session]:
     """A session in a transaction; messages enqueued in it are sent once it has committed."""
-    with services.sessions() as session:
-        work = UnitOfWork(session, services, request or RequestInfo())
-        session.info[_KEY] = work
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.info.pop(_KEY, None)
+    with services.sessions() as session, work_in(session, services, request):
+        yield session
+
+
+@contextmanager
+def work_in(
+    session: Session, services: Services, request: RequestInfo | None = None
+) -> Iterator[Session]:
+    """The same, on a session that already exists (the API's one session per request): the
+    transaction it is in, begun or not yet, commits when the block ends."""
+    work = UnitOfWork(session, services, request or RequestInfo())
+    session.info[_KEY] = work
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_KEY, None)
     send(services.queue, work.jobs)
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
+from api import schemas
 from api.context import Auth
-from api.params import openapi_body, parse_model, read_params
+from api.openapi import openapi_body
+from api.params import Params
 from models.accounts import Account
 from models.errors import NotFound
 from review.thresholds import effective_threshold, set_threshold
@@ -33,19 +35,20 @@ def settings_json(account: Account, default: float) -> dict[str, Any]:
     }
 
 
-@router.get("/v1/account/settings")
+@router.get("/v1/account/settings", response_model=schemas.AccountSettings)
 def retrieve(ctx: Auth) -> dict[str, Any]:
-    with ctx.services.sessions() as session:
-        account = session.get(Account, ctx.account_id)
-        if account is None:
-            raise NotFound.for_id("account", ctx.account_id)
-        return settings_json(account, ctx.services.settings.review_threshold)
+    account = ctx.session.get(Account, ctx.account_id)
+    if account is None:
+        raise NotFound.for_id("account", ctx.account_id)
+    return settings_json(account, ctx.services.settings.review_threshold)
 
 
-@router.post("/v1/account/settings", openapi_extra=openapi_body(SettingsUpdate))
-async def update(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(SettingsUpdate, raw, stringly=stringly)
+@router.post(
+    "/v1/account/settings",
+    response_model=schemas.AccountSettings,
+    openapi_extra=openapi_body(SettingsUpdate),
+)
+def update(ctx: Auth, params: Annotated[SettingsUpdate, Params(SettingsUpdate)]) -> dict[str, Any]:
     with ctx.unit_of_work() as session:
         if "review_threshold" in params.model_fields_set:
             value = params.review_threshold

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:07:15.309081
+Create Date: 2026-11-30 20:21:41.398083
 """
 
 from collections.abc import Sequence
