@@ -63,6 +63,20 @@ class AliasInvoiceError(ApiObject):
     message: str | None
 
 
+class SenderAuth(ApiObject):
+    """SPF, DKIM and DMARC as the receiver found them (README: Sender authenticity)."""
+
+    verdict: Literal["pass", "fail", "temperror", "none"]
+    enforced: bool = Field(description="True when a fail or temperror holds it for review.")
+    from_domain: str | None
+    aligned_domain: str | None = Field(description="The domain that authenticated in alignment.")
+    spf: str
+    dkim: str
+    dmarc: str
+    dmarc_policy: str | None
+    authentication_results: str | None = Field(description="The RFC 8601 header of our checks.")
+
+
 class AliasInvoice(ApiObject):
     id: str
     object: Literal["alias_invoice"]
@@ -71,6 +85,7 @@ class AliasInvoice(ApiObject):
     tenant: str
     status: AliasInvoiceStatus
     sender_email: str | None
+    sender_auth: SenderAuth | None
     subject: str | None
     pdf_url: str | None = Field(description="A signed URL to the original document.")
     pdf_filename: str | None
