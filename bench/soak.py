@@ -15,6 +15,7 @@ Prints sent, accepted, lost, stuck, duplicated, 5xx and the workers' peak RSS.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -66,7 +67,8 @@ class Postgres:
         self.socket_dir = root / "pgsock"
         for path in (root, self.data, self.socket_dir):
             path.mkdir(exist_ok=True)
-            shutil.chown(path, "postgres") if os.geteuid() == 0 else None
+            if os.geteuid() == 0:
+                shutil.chown(path, "postgres")
         subprocess.run(
             as_postgres(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres",
                         "--auth=trust", "-E", "UTF8"),
@@ -138,10 +140,8 @@ def _tree(pid: int) -> list[int]:
         current = todo.pop()
         found.append(current)
         for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
+            with contextlib.suppress(OSError):  # the process ended while we looked
                 todo.extend(int(c) for c in task.read_text().split())
-            except OSError:
-                pass
     return found
 
 
