@@ -29,6 +29,7 @@ from api.schemas.mail import (
     ExtractedData,
     ExtractedLineItem,
     PaymentRequest,
+    SenderAuth,
 )
 from api.schemas.review import AccountSettings, FieldEvidence, ReviewEvent, ReviewItem, ReviewReason
 
@@ -56,6 +57,7 @@ __all__ = [
     "ReviewEvent",
     "ReviewItem",
     "ReviewReason",
+    "SenderAuth",
     "StatusTransitions",
     "TaxRate",
     "WebhookAttempt",

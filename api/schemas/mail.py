@@ -64,17 +64,19 @@ class AliasInvoiceError(ApiObject):
 
 
 class SenderAuth(ApiObject):
-    """SPF, DKIM and DMARC as the receiver found them (README: Sender authenticity)."""
+    """Who sent the mail, as far as SPF, DKIM and DMARC tell (see the README's SMTP section)."""
+
+    model_config = ConfigDict(extra="allow")
 
     verdict: Literal["pass", "fail", "temperror", "none"]
-    enforced: bool = Field(description="True when a fail or temperror holds it for review.")
+    enforced: bool
     from_domain: str | None
-    aligned_domain: str | None = Field(description="The domain that authenticated in alignment.")
+    aligned_domain: str | None = None
     spf: str
     dkim: str
     dmarc: str
-    dmarc_policy: str | None
-    authentication_results: str | None = Field(description="The RFC 8601 header of our checks.")
+    dmarc_policy: str | None = None
+    authentication_results: str | None = None
 
 
 class AliasInvoice(ApiObject):
@@ -85,7 +87,7 @@ class AliasInvoice(ApiObject):
     tenant: str
     status: AliasInvoiceStatus
     sender_email: str | None
-    sender_auth: SenderAuth | None
+    sender_auth: SenderAuth | None = None
     subject: str | None
     pdf_url: str | None = Field(description="A signed URL to the original document.")
     pdf_filename: str | None
