@@ -60,9 +60,10 @@ def test_worker_killed_mid_job_still_finishes_exactly_once(real_stack: Stack) ->
     assert status_of(stack, ainv["id"]) == "processing"
     stack.start("worker", "worker")  # a new worker (its sweeper reclaims after the lease)
     done = settled(stack, alias, timeout=180)
-    assert done["status"] == "processed", done
+    # Billed, or with a person when the auto-approve gate wants a scan's total confirmed: once.
+    assert done["status"] in ("processed", "requires_review"), done
     assert done["extracted_data"]["total_amount"] == 125000
-    assert invoices_for(stack, ainv["id"]) == 1
+    assert invoices_for(stack, ainv["id"]) == (1 if done["status"] == "processed" else 0)
     assert attempts_of(stack, ainv["id"]) >= 2  # the killed attempt really was taken over
 
 
