@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from models.services import Services
@@ -193,14 +193,37 @@ def _eval(args: argparse.Namespace) -> int:
 def _api(_args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from models.settings import load_settings
 
-    services = _services()
-    settings = services.settings
+    settings = load_settings()
+    # One process is one core: CASAPAY_API_WORKERS processes share the port; each builds its own
+    # services through api_app (uvicorn needs an import string to start them).
     uvicorn.run(
-        create_app(services), host=settings.api_host, port=settings.api_port, log_level="info"
+        "cli:api_app",
+        factory=True,
+        workers=settings.api_workers,
+        host=settings.api_host,
+        port=settings.api_port,
+        **UVICORN_OPTIONS,
     )
     return 0
+
+
+# uvloop and httptools (the fast event loop and HTTP parser); access lines off (every response
+# carries a Request-Id), warnings and errors on.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    "log_level": "info",
+    "access_log": False,
+}
+
+
+def api_app() -> Any:
+    """The API application of one `casapay api` worker process."""
+    from api.app import create_app
+
+    return create_app(_services())
 
 
 def _smtp(_args: argparse.Namespace) -> int:
@@ -284,7 +307,7 @@ def _serve(_args: argparse.Namespace) -> int:
     )
     try:
         uvicorn.run(
-            create_app(services), host=settings.api_host, port=settings.api_port, log_level="info"
+            create_app(services), host=settings.api_host, port=settings.api_port, **UVICORN_OPTIONS
         )
     finally:
         controller.stop()

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from models.customers import Customer
+from models.customers import Customer, EmailAlias
+from models.errors import NotFound
 from models.ids import new_id
 from models.scoped import get_scoped
+
+
+class _Unset:
+    """Marks a parameter the caller did not give (None is a value: it clears the field)."""
+
+
+UNSET = _Unset()
 
 
 def create_customer(
@@ -36,7 +45,41 @@ def create_customer(
 
 
 def get_customer(session: Session, account_id: str, livemode: bool, customer_id: str) -> Customer:
+    """A live customer; a deleted one is as unknown as a made-up id."""
+    customer = find_customer(session, account_id, livemode, customer_id)
+    if customer.deleted_at is not None:
+        raise NotFound.for_id("customer", customer_id)
+    return customer
+
+
+def find_customer(session: Session, account_id: str, livemode: bool, customer_id: str) -> Customer:
+    """The customer, deleted or not (GET answers a deleted one with its deleted stub)."""
     return get_scoped(session, Customer, "customer", customer_id, account_id, livemode)
+
+
+def update_customer(
+    customer: Customer,
+    *,
+    email: str | _Unset | None = UNSET,
+    name: str | _Unset | None = UNSET,
+    metadata: dict[str, str] | _Unset = UNSET,
+) -> Customer:
+    if not isinstance(email, _Unset):
+        customer.email = email
+    if not isinstance(name, _Unset):
+        customer.name = name
+    if not isinstance(metadata, _Unset):
+        customer.metadata_ = metadata
+    return customer
+
+
+def delete_customer(session: Session, customer: Customer, now: int) -> None:
+    """Soft delete: mail to the customer's aliases is refused from now on (they are disabled);
+    invoices, payment requests and alias invoices keep pointing at the row."""
+    customer.deleted_at = now
+    session.execute(
+        update(EmailAlias).where(EmailAlias.customer_id == customer.id).values(status="disabled")
+    )
 
 
 def customer_json(customer: Customer) -> dict[str, Any]:

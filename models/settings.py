@@ -43,6 +43,7 @@ class Settings:
     sender_auth: str = "off"  # off | check | enforce
     dns_server: str | None = None  # host[:port]; unset = the system's resolver
     max_request_bytes: int = 2 * 1024 * 1024
+    api_workers: int = 1
 
     @property
     def embedded_queue(self) -> bool:
@@ -93,6 +94,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sender_auth=_choice(env, "CASAPAY_SENDER_AUTH", ("off", "check", "enforce")),
         dns_server=env.get("CASAPAY_DNS_SERVER") or None,
         max_request_bytes=int(env.get("CASAPAY_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
+        api_workers=int(env.get("CASAPAY_API_WORKERS", "1")),
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,13 @@ class AliasCreate(BaseModel):
     customer: str = Field(max_length=40)
     local_part: str | None = Field(default=None, max_length=64)
     metadata: MetadataParam = None
+
+
+class AliasUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["active", "disabled"] | None = None
+    metadata: MetadataParam = None
+    expand: list[str] | None = None
 
 
 class AliasList(ListParams):
@@ -53,6 +60,26 @@ def create(ctx: Auth, params: Annotated[AliasCreate, Params(AliasCreate)]) -> di
 @router.get("/v1/email_aliases/{alias_id}", response_model=schemas.EmailAlias)
 def retrieve(alias_id: str, ctx: Auth) -> dict[str, Any]:
     return alias_json(get_alias(ctx.session, ctx.account_id, ctx.livemode, alias_id))
+
+
+@router.post(
+    "/v1/email_aliases/{alias_id}",
+    response_model=schemas.EmailAlias,
+    openapi_extra=openapi_body(AliasUpdate),
+)
+def update(
+    alias_id: str, ctx: Auth, params: Annotated[AliasUpdate, Params(AliasUpdate)]
+) -> dict[str, Any]:
+    """Metadata merges; `status` disables or enables the address. The address itself never
+    changes (mail already sent to it must keep arriving): create another alias instead."""
+    with ctx.unit_of_work() as session:
+        alias = get_alias(session, ctx.account_id, ctx.livemode, alias_id)
+        if params.status is not None:
+            alias.status = params.status
+        if "metadata" in params.model_fields_set:
+            alias.metadata_ = merge_metadata(alias.metadata_, params.metadata)
+        session.flush()
+        return alias_json(alias)
 
 
 @router.post("/v1/email_aliases/{alias_id}/disable", response_model=schemas.EmailAlias)
