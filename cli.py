@@ -41,6 +41,14 @@ def _parser() -> argparse.ArgumentParser:
     cmd = sub.add_parser("migrate", help="bring the database schema up to date")
     cmd.set_defaults(run=_migrate)
 
+    accounts = sub.add_parser("accounts", help="accounts (landlords, property managers)")
+    accounts_sub = accounts.add_subparsers(required=True)
+    cmd = accounts_sub.add_parser("create", help="print the new account's id alone on stdout")
+    cmd.add_argument("--name", default="CasaPay account")
+    cmd.set_defaults(run=_accounts_create)
+    cmd = accounts_sub.add_parser("list", help="every account: id, name, keys")
+    cmd.set_defaults(run=_accounts_list)
+
     keys = sub.add_parser("keys", help="secret API keys").add_subparsers(required=True)
     cmd = keys.add_parser("create", help="print a new secret key alone on stdout")
     cmd.add_argument("--live", action="store_true", help="a live-mode key (sk_live_...)")
@@ -146,6 +154,36 @@ def _migrate(_args: argparse.Namespace) -> int:
 
     upgrade(load_settings().database_url)
     log.info("database schema is up to date")
+    return 0
+
+
+def _accounts_create(args: argparse.Namespace) -> int:
+    from models.db import transaction
+    from models.keys import create_account
+
+    services = _services(migrate_embedded=True)
+    with transaction(services.sessions) as session:
+        account = create_account(session, args.name, services.clock())
+    print(account.id)
+    return 0
+
+
+def _accounts_list(_args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from models.accounts import Account, ApiKey
+
+    services = _services(migrate_embedded=True)
+    with services.sessions() as session:
+        keys = dict(
+            session.execute(
+                select(ApiKey.account_id, func.count())
+                .where(ApiKey.revoked.is_(False))
+                .group_by(ApiKey.account_id)
+            ).all()
+        )
+        for account in session.scalars(select(Account).order_by(Account.created, Account.id)):
+            print(f"{account.id}\t{account.name}\t{keys.get(account.id, 0)} key(s)")
     return 0
 
 

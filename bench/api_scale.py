@@ -217,7 +217,8 @@ def main() -> int:
     bare = subprocess.Popen(
         [
             *(sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(bare_port)),
-            *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
+            *("--loop", "uvloop", "--http", "httptools", "--no-access-log"),
+            *("--log-level", "warning"),
         ],
         cwd=data_dir,
         stderr=subprocess.DEVNULL,

@@ -14,8 +14,16 @@ from api.metadata import MetadataParam, merge_metadata
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.customers import get_customer
-from ingest.aliases import alias_json, create_alias, get_alias
+from ingest.aliases import (
+    LOCAL_PART_SCOPE,
+    AliasUnavailable,
+    alias_json,
+    count_local_part_attempt,
+    create_alias,
+    get_alias,
+)
 from models.customers import EmailAlias
+from models.rate_limits import record_hit
 from models.scoped import select_scoped
 
 router = APIRouter(tags=["email_aliases"])
@@ -44,17 +52,27 @@ class AliasList(ListParams):
     "/v1/email_aliases", response_model=schemas.EmailAlias, openapi_extra=openapi_body(AliasCreate)
 )
 def create(ctx: Auth, params: Annotated[AliasCreate, Params(AliasCreate)]) -> dict[str, Any]:
-    with ctx.unit_of_work() as session:
-        customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
-        alias = create_alias(
-            session,
-            customer,
-            domain=ctx.services.settings.alias_domain,
-            local_part=params.local_part,
-            metadata=merge_metadata({}, params.metadata),
-            now=ctx.services.clock(),
-        )
-        return alias_json(alias)
+    """An explicit `local_part` that is taken by another account, reserved, or asked for past
+    the account's hourly limit gets one answer, `email_alias_unavailable` (no enumeration)."""
+    domain, now = ctx.services.settings.alias_domain, ctx.services.clock()
+    try:
+        with ctx.unit_of_work() as session:
+            customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
+            if params.local_part is not None:
+                count_local_part_attempt(session, ctx.account_id, params.local_part, domain, now)
+            alias = create_alias(
+                session,
+                customer,
+                domain=domain,
+                local_part=params.local_part,
+                metadata=merge_metadata({}, params.metadata),
+                now=now,
+            )
+            return alias_json(alias)
+    except AliasUnavailable:
+        with ctx.unit_of_work() as session:  # the refused attempt counts too
+            record_hit(session, LOCAL_PART_SCOPE, ctx.account_id, now)
+        raise
 
 
 @router.get("/v1/email_aliases/{alias_id}", response_model=schemas.EmailAlias)

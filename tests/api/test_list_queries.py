@@ -98,12 +98,12 @@ def test_an_alias_invoice_page_is_one_statement_whatever_its_size(
         assert page.status_code == 200
         data = page.json()["data"]
         assert len(data) == limit and sum(1 for a in data if a["payment_request"]) == limit // 2
-        # The key lookup, then the page joined with its payment requests.
-        assert len(statements) == 2, [s for s, _ in statements]
+        # The page joined with its payment requests (the key was looked up by an earlier call).
+        assert len(statements) == 1, [s for s, _ in statements]
     with recorded(services) as statements:
         deep = api.get("/v1/alias_invoices", params={"starting_after": ids[5], "limit": 100})
     assert [a["id"] for a in deep.json()["data"]] == list(reversed(ids[:5]))
-    assert len(statements) == 2
+    assert len(statements) == 1  # the cursor's position is a subquery of the same statement
 
 
 def test_pages_walk_ties_in_received_at_by_id_both_ways(api: Api, services: Services) -> None:
@@ -133,7 +133,7 @@ def test_an_invoice_page_loads_its_items_in_one_more_statement(api: Api) -> None
     with recorded(services) as statements:
         page = api.get("/v1/invoices", params={"limit": 12}).json()
     assert all(len(inv["line_items"]) == 2 for inv in page["data"])
-    assert len(statements) == 3, [s for s, _ in statements]
+    assert len(statements) == 2, [s for s, _ in statements]
 
 
 @pytest.mark.parametrize(
