@@ -19,16 +19,16 @@ log = logging.getLogger("casapay")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from models.logs import configure
+
+    configure(role=args.command)
     result: int = args.run(args)
     return result
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casapay", description=__doc__)
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
 
     cmd = sub.add_parser("serve", help="API + SMTP + worker in one process (embedded defaults)")
     cmd.set_defaults(run=_serve)
@@ -254,6 +254,7 @@ UVICORN_OPTIONS: dict[str, Any] = {
     "http": "httptools",
     "log_level": "info",
     "access_log": False,
+    "log_config": None,  # uvicorn's lines go through the process's formatter (models.logs)
 }
 
 
@@ -266,12 +267,17 @@ def api_app() -> Any:
 
 def _smtp(_args: argparse.Namespace) -> int:
     from ingest.server import start_smtp
+    from models.metrics import serve_port
 
     services = _services()
+    settings = services.settings
     controller = start_smtp(services)
-    log.info("SMTP receiver on %s:%s", services.settings.smtp_host, services.settings.smtp_port)
+    exporter = serve_port(settings.metrics_host, settings.smtp_metrics_port, "smtp")
+    log.info("SMTP receiver on %s:%s", settings.smtp_host, settings.smtp_port)
     _wait_for_signal()
     controller.stop()
+    if exporter:
+        exporter.stop()
     return 0
 
 
@@ -314,11 +320,17 @@ def start_worker(services: Services) -> WorkerRuntime:
 
 
 def _worker(_args: argparse.Namespace) -> int:
+    from models.metrics import serve_port
+
     services = _services()
+    settings = services.settings
     runtime = start_worker(services)
-    log.info("worker running (%s threads)", services.settings.worker_threads)
+    exporter = serve_port(settings.metrics_host, settings.worker_metrics_port, "worker")
+    log.info("worker running (%s threads)", settings.worker_threads)
     _wait_for_signal()
     runtime.stop()
+    if exporter:
+        exporter.stop()
     return 0
 
 

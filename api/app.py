@@ -8,6 +8,7 @@ from api import workbench
 from api.body_limit import BodyLimitMiddleware
 from api.context import KeyCache
 from api.errors import install_error_handlers
+from api.http_metrics import HttpMetricsMiddleware
 from api.idempotency import IdempotencyMiddleware
 from api.openapi import install_openapi
 from api.response_headers import ResponseHeadersMiddleware
@@ -24,6 +25,7 @@ from api.routers import (
     hosted,
     invoice_items,
     invoices,
+    metrics,
     review_items,
     tax_rates,
     webhook_endpoints,
@@ -47,6 +49,7 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware, services=services)
     app.add_middleware(ResponseHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_request_bytes)
+    app.add_middleware(HttpMetricsMiddleware, router=app.router)
 
     for module in (
         health,
@@ -64,6 +67,7 @@ def create_app(services: Services) -> FastAPI:
         account_settings,
         events,
         webhook_endpoints,
+        metrics,
         workbench,
     ):
         app.include_router(module.router)

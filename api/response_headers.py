@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models import logs
 from models.ids import new_id
 
 PAGE_POLICY = (
@@ -55,4 +56,5 @@ class ResponseHeadersMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        with logs.bind(request_id=request_id):  # every log line of this request names it
+            await self.app(scope, receive, send_with_headers)

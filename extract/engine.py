@@ -23,9 +23,11 @@ from extract.layout import PageLayout, Segment
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
-from extract.reading import PdfSource, read_layouts
+from extract.paycodes import payment_evidence
+from extract.reading import document_kind, open_source, read_layouts
 from extract.result import Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
+from extract.source import DocumentSource
 from extract.textfields import (
     Found,
     classify,
@@ -40,8 +42,8 @@ from extract.vendor import resolve_vendor
 
 def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
     """Extract payable fields from one document; raises ExtractionFailed for permanent failures."""
-    with failure_boundary("pdf"):
-        source = PdfSource(data, config)
+    with failure_boundary(document_kind(data)):
+        source = open_source(data, config)
         try:
             return _extract(source, config)
         finally:
@@ -51,7 +53,7 @@ def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
 extract_pdf = extract_document  # the name callers knew first
 
 
-def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
+def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
     einv: EInvoice | None = None
     if config.use_embedded_xml:
         for _name, blob in source.xml_attachments:
@@ -81,8 +83,9 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
         None,
         tuple(type_reasons),
     )
-    checks = run_checks(fields)
-    blockers = assess(fields, checks, facts)
+    fields, code_checks, code_blockers = payment_evidence(source.payment_codes(), fields)
+    checks = run_checks(fields) + code_checks
+    blockers = assess(fields, checks, facts, upstream=code_blockers)
     value, score_reasons = score(fields, checks, doc_type, config.reference_date)
     public = {k: v for k, v in fields.items()}
     return Extraction(

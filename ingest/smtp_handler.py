@@ -27,6 +27,7 @@ from ingest.receiver import accept_message
 from ingest.refusals import MailRefused
 from ingest.sender_auth import authenticate, not_checked
 from ingest.sender_auth.dns import Resolver
+from models import metrics
 from models.blobstore import BlobStoreError
 from models.services import Services
 
@@ -120,6 +121,7 @@ class InboxHandler:
             alias = find_alias_by_address(db, local, domain)
             return alias.status if alias else None
 
+    @metrics.timed_accept
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         raw = envelope.original_content or b""
         if isinstance(raw, str):
@@ -168,6 +170,7 @@ class InboxHandler:
             accepted.message_id,
             len(accepted.created),
             " (repeat delivery)" if accepted.duplicate else "",
+            extra={"message_id": accepted.message_id},
         )
         return f"250 2.0.0 OK: queued as {accepted.message_id}"
 
@@ -206,4 +209,5 @@ class InboxSMTP(SMTP):
     async def push(self, status: Any) -> None:
         if isinstance(status, str) and status.startswith("552 Error"):
             status = f"552 5.3.4 Message too big: the limit is {self.data_size_limit} bytes"
+        metrics.smtp_reply(status)
         await super().push(status)

@@ -10,7 +10,7 @@ and the sweeper re-sends the work from the rows. Callers never see the queue's f
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -48,9 +48,14 @@ class UnitOfWork:
     services: Services
     request: RequestInfo = field(default_factory=RequestInfo)
     jobs: list[Job] = field(default_factory=list)
+    # What to note once the change is durable (metrics, log lines): a rollback drops it.
+    committed: list[Callable[[], None]] = field(default_factory=list)
 
     def enqueue(self, actor: str, *args: Any, delay_ms: int | None = None) -> None:
         self.jobs.append(Job(actor, args, delay_ms))
+
+    def after_commit(self, note: Callable[[], None]) -> None:
+        self.committed.append(note)
 
     @property
     def public_url(self) -> str:
@@ -81,6 +86,8 @@ def work_in(
     finally:
         session.info.pop(_KEY, None)
     send(services.queue, work.jobs)
+    for note in work.committed:
+        note()
 
 
 def current(session: Session) -> UnitOfWork:
