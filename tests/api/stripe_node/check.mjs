@@ -58,33 +58,20 @@ const rate = await call("taxRates.create", () =>
 await call("taxRates.retrieve", () => stripe.taxRates.retrieve(rate.id));
 await call("taxRates.list", () => stripe.taxRates.list({ limit: 3 }));
 
+const invoiceParams = {
+  customer: customer.id,
+  collection_method: "send_invoice",
+  days_until_due: 30,
+  auto_advance: false,
+  default_tax_rates: [rate.id],
+  description: "January rent",
+  metadata: { lease: "L-9" },
+};
 const invoice = await call("invoices.create", () =>
-  stripe.invoices.create(
-    {
-      customer: customer.id,
-      collection_method: "send_invoice",
-      days_until_due: 30,
-      auto_advance: false,
-      default_tax_rates: [rate.id],
-      description: "January rent",
-      metadata: { lease: "L-9" },
-    },
-    { idempotencyKey: "node-invoice-1" },
-  ),
+  stripe.invoices.create(invoiceParams, { idempotencyKey: "node-invoice-1" }),
 );
 await call("invoices.create (idempotent replay)", async () => {
-  const again = await stripe.invoices.create(
-    {
-      customer: customer.id,
-      collection_method: "send_invoice",
-      days_until_due: 30,
-      auto_advance: false,
-      default_tax_rates: [rate.id],
-      description: "January rent",
-      metadata: { lease: "L-9" },
-    },
-    { idempotencyKey: "node-invoice-1" },
-  );
+  const again = await stripe.invoices.create(invoiceParams, { idempotencyKey: "node-invoice-1" });
   check(again.id === invoice.id, "same invoice");
 });
 const item = await call("invoiceItems.create", () =>
