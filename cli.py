@@ -289,6 +289,7 @@ class WorkerRuntime:
         from dramatiq import Worker
 
         from billing import actors as billing_actors
+        from billing.reminders import send_due_reminders
         from extract import actors as extract_actors
         from models.events import purge_expired
         from models.periodic import Periodic
@@ -303,7 +304,9 @@ class WorkerRuntime:
         self.worker = Worker(
             queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
         )
-        self.periodic = Periodic(services, [sweep, webhook_actors.send_due, purge_expired])
+        self.periodic = Periodic(
+            services, [sweep, webhook_actors.send_due, send_due_reminders, purge_expired]
+        )
 
     def start(self) -> WorkerRuntime:
         self.worker.start()

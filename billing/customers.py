@@ -8,16 +8,22 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from models.customers import Customer, EmailAlias
-from models.errors import NotFound
+from models.errors import InvalidRequest, NotFound
 from models.ids import new_id
+from models.notices import LOCALES
 from models.scoped import get_scoped
 
 
-class _Unset:
-    """Marks a parameter the caller did not give (None is a value: it clears the field)."""
-
-
-UNSET = _Unset()
+def check_locale(locale: str | None) -> str | None:
+    """One of the six languages of tenant emails, or None (then the document's language)."""
+    if locale is None or locale == "":
+        return None
+    value = locale.lower().replace("_", "-").split("-")[0]
+    if value not in LOCALES:
+        raise InvalidRequest(
+            f"Invalid locale {locale!r}: use one of {', '.join(LOCALES)}.", param="locale"
+        )
+    return value
 
 
 def create_customer(
@@ -29,6 +35,7 @@ def create_customer(
     name: str | None,
     metadata: dict[str, str],
     now: int,
+    locale: str | None = None,
 ) -> Customer:
     customer = Customer(
         id=new_id("cus"),
@@ -36,6 +43,7 @@ def create_customer(
         livemode=livemode,
         email=email,
         name=name,
+        locale=check_locale(locale),
         metadata_=metadata,
         created=now,
     )
@@ -57,22 +65,6 @@ def find_customer(session: Session, account_id: str, livemode: bool, customer_id
     return get_scoped(session, Customer, "customer", customer_id, account_id, livemode)
 
 
-def update_customer(
-    customer: Customer,
-    *,
-    email: str | _Unset | None = UNSET,
-    name: str | _Unset | None = UNSET,
-    metadata: dict[str, str] | _Unset = UNSET,
-) -> Customer:
-    if not isinstance(email, _Unset):
-        customer.email = email
-    if not isinstance(name, _Unset):
-        customer.name = name
-    if not isinstance(metadata, _Unset):
-        customer.metadata_ = metadata
-    return customer
-
-
 def delete_customer(session: Session, customer: Customer, now: int) -> None:
     """Soft delete: mail to the customer's aliases is refused from now on (they are disabled);
     invoices, payment requests and alias invoices keep pointing at the row."""
@@ -88,6 +80,7 @@ def customer_json(customer: Customer) -> dict[str, Any]:
         "object": "customer",
         "email": customer.email,
         "name": customer.name,
+        "locale": customer.locale,
         "metadata": customer.metadata_,
         "created": customer.created,
         "livemode": customer.livemode,

@@ -14,13 +14,12 @@ from api.metadata import MetadataParam, merge_metadata
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.customers import (
-    UNSET,
+    check_locale,
     create_customer,
     customer_json,
     delete_customer,
     find_customer,
     get_customer,
-    update_customer,
 )
 from billing.invoice_items import deleted_json
 from models.customers import Customer
@@ -33,17 +32,13 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str | None = Field(default=None, max_length=320)
     name: str | None = Field(default=None, max_length=200)
+    # The language of the tenant's emails: en, de, fr, nl, es or it (default: the document's).
+    locale: str | None = Field(default=None, max_length=16)
     metadata: MetadataParam = None
 
 
-class CustomerUpdate(BaseModel):
-    """Stripe's update: given fields change, "" clears email or name, metadata merges."""
-
-    model_config = ConfigDict(extra="forbid")
-    email: str | None = Field(default=None, max_length=320)
-    name: str | None = Field(default=None, max_length=200)
-    metadata: MetadataParam = None
-    expand: list[str] | None = None
+class CustomerUpdate(CustomerCreate):
+    """Fields left out keep their value; an empty `locale` returns to the document's language."""
 
 
 class CustomerList(ListParams):
@@ -63,17 +58,9 @@ def create(ctx: Auth, params: Annotated[CustomerCreate, Params(CustomerCreate)])
             name=params.name,
             metadata=merge_metadata({}, params.metadata),
             now=ctx.services.clock(),
+            locale=params.locale,
         )
         return customer_json(customer)
-
-
-@router.get("/v1/customers/{customer_id}", response_model=schemas.Customer | schemas.Deleted)
-def retrieve(customer_id: str, ctx: Auth) -> dict[str, Any]:
-    """A deleted customer answers with its deleted stub, as Stripe's does."""
-    customer = find_customer(ctx.session, ctx.account_id, ctx.livemode, customer_id)
-    if customer.deleted_at is not None:
-        return deleted_json(customer.id, "customer")
-    return customer_json(customer)
 
 
 @router.post(
@@ -87,16 +74,25 @@ def update(
     given = params.model_fields_set
     with ctx.unit_of_work() as session:
         customer = get_customer(session, ctx.account_id, ctx.livemode, customer_id)
-        update_customer(
-            customer,
-            email=(params.email or None) if "email" in given else UNSET,
-            name=(params.name or None) if "name" in given else UNSET,
-            metadata=merge_metadata(customer.metadata_, params.metadata)
-            if "metadata" in given
-            else UNSET,
-        )
+        if "email" in given:
+            customer.email = params.email or None
+        if "name" in given:
+            customer.name = params.name or None
+        if "locale" in given:
+            customer.locale = check_locale(params.locale)
+        if "metadata" in given:
+            customer.metadata_ = merge_metadata(customer.metadata_, params.metadata)
         session.flush()
         return customer_json(customer)
+
+
+@router.get("/v1/customers/{customer_id}", response_model=schemas.Customer | schemas.Deleted)
+def retrieve(customer_id: str, ctx: Auth) -> dict[str, Any]:
+    """A deleted customer answers with its deleted stub, as Stripe's does."""
+    customer = find_customer(ctx.session, ctx.account_id, ctx.livemode, customer_id)
+    if customer.deleted_at is not None:
+        return deleted_json(customer.id, "customer")
+    return customer_json(customer)
 
 
 @router.delete("/v1/customers/{customer_id}", response_model=schemas.Deleted)
