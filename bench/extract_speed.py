@@ -9,7 +9,8 @@ Usage: OMP_THREAD_LIMIT=1 python bench/extract_speed.py [--runs N] [--skip-memor
 - photo page: the engine on a phone photo (perspective, shadow) against bare tesseract on the
   photo as it is;
 - 20-page scan: peak memory of a fresh process (Python) and of its tesseract.
-Targets (issues 8, 13): text <= 4x its floor, OCR page <= 1 s, photo page <= 3 s (medians).
+Targets (issues 8, 13): text <= 4x its floor, OCR page <= 1 s, photo page <= 3 s (medians of
+CPU time, i.e. one quiet core; wall time is printed beside it).
 """
 
 from __future__ import annotations
@@ -48,14 +49,30 @@ DENSE = (
 CONFIG = ExtractConfig(reference_date=datetime.date(2025, 6, 1), use_embedded_xml=False)
 
 
-def median_ms(fn: Callable[[], object], runs: int) -> float:
+def median_ms(fn: Callable[[], object], runs: int) -> dict[str, float]:
+    """Median wall time and median CPU time (this process and its children) in ms.
+
+    CPU time is what the work costs one quiet core; wall time on a shared machine also counts
+    the other processes' turns.
+    """
     fn()  # warm-up: lazy imports, spaCy rules, dateparser languages, loaded OCR engine
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
+        cpu = _cpu()
         start = time.perf_counter()
         fn()
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times) * 1000, 1)
+        walls.append(time.perf_counter() - start)
+        cpus.append(_cpu() - cpu)
+    return {
+        "wall": round(statistics.median(walls) * 1000, 1),
+        "cpu": round(statistics.median(cpus) * 1000, 1),
+    }
+
+
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def pdfium_floor(data: bytes) -> None:
@@ -107,7 +124,8 @@ def text_figures(runs: int) -> dict[str, object]:
         out[f"text_{name}_ms"] = {
             "project": project,
             "pypdfium2_floor": floor,
-            "ratio": round(project / floor, 1),
+            "ratio_cpu": round(project["cpu"] / max(floor["cpu"], 0.1), 1),
+            "ratio_wall": round(project["wall"] / max(floor["wall"], 0.1), 1),
         }
     return out
 
@@ -196,11 +214,11 @@ def main() -> int:
         )
         report["scan_20_pages"] = json.loads(child.stdout.strip().splitlines()[-1])
     print(json.dumps(report, indent=2))
-    ratios = [v["ratio"] for k, v in report.items() if k.startswith("text_")]  # type: ignore[index]
+    ratios = [v["ratio_cpu"] for k, v in report.items() if k.startswith("text_")]  # type: ignore[index]
     ok = (
         all(r <= 4 for r in ratios)
-        and report["ocr_page_ms"]["project"] <= 1000  # type: ignore[index]
-        and report["photo_page_ms"]["project"] <= 3000  # type: ignore[index]
+        and report["ocr_page_ms"]["project"]["cpu"] <= 1000  # type: ignore[index]
+        and report["photo_page_ms"]["project"]["cpu"] <= 3000  # type: ignore[index]
     )
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1

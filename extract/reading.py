@@ -78,13 +78,16 @@ class PdfSource:
                 textpage = page.get_textpage()
                 words = merge_split_capitals(page_words(page, textpage, number))
                 unmapped = unmapped_share(textpage)
+                has_chars = textpage.count_chars() > 0
                 has_images = _has_images(page)
                 textpage.close()
                 page.close()
             if not usable_text(words) or unmapped > _UNMAPPED_FALLBACK:
-                if fallback is None:  # the reference reader, opened once for the document
+                # The reference reader, opened once for the document, only where pdfium saw
+                # characters it could not use: a page without any (a scan) has nothing for it.
+                if fallback is None and has_chars:
                     fallback = {tp.number: tp for tp in read_text_pages(self.data, self.pages)}
-                reference = fallback.get(number)
+                reference = (fallback or {}).get(number)
                 if reference is not None and usable_text(reference.words):
                     words = reference.words
                 elif has_images and not skip_ocr:

@@ -12,7 +12,7 @@ import pytest
 import ingest.mime
 from ingest.mime import parse_mail
 from ingest.mime_split import split_message
-from tests.conftest import SHARED
+from tests.conftest import SHARED, need_shared
 from tests.mail import crlf
 from tests.pdfs import invoice_pdf
 
@@ -40,6 +40,7 @@ EXPECTED_PDFS = {
 
 
 def test_corpus_is_present() -> None:
+    need_shared(EMAIL_CORPUS)
     assert CORPUS_FILES, f"email corpus missing at {EMAIL_CORPUS}"
 
 
@@ -54,7 +55,8 @@ def test_every_corpus_message_parses(path: Path) -> None:
 
 
 def test_same_pdf_inline_and_attached_counts_once() -> None:
-    parsed = parse_mail((EMAIL_CORPUS / "derived/pdf_inline_and_attachment.eml").read_bytes())
+    sample = need_shared(EMAIL_CORPUS / "derived/pdf_inline_and_attachment.eml")
+    parsed = parse_mail(sample.read_bytes())
     assert len(parsed.documents) == 1
 
 
