@@ -76,6 +76,7 @@ class Extraction:
     ocr_pages: int = 0
     languages: tuple[str, ...] = field(default=())
     blockers: tuple[Blocker, ...] = ()
+    raw_score: float | None = None  # before calibration (extract/calibration.py)
 
     def value(self, name: str) -> object:
         fv = self.fields.get(name)
@@ -96,6 +97,7 @@ class Extraction:
         data["checks"] = [c.to_json() for c in self.checks]
         data["reasons"] = list(self.reasons)
         data["blockers"] = [b.to_json() for b in self.blockers]
+        data["raw_score"] = self.raw_score
         data["pages"] = {"total": self.pages, "text": self.text_pages, "ocr": self.ocr_pages}
         data["languages"] = list(self.languages)
         return data
