@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 
+from bench.report import row  # noqa: E402
 from billing.customers import create_customer  # noqa: E402
 from ingest.aliases import create_alias  # noqa: E402
 from ingest.server import start_smtp  # noqa: E402
@@ -150,6 +151,14 @@ def main() -> None:
     print(f"{'bare aiosmtpd':22}{bare_rate:12.1f}{bare_p50 * 1000:14.1f}")
     print(f"{'casapay receiver':22}{rate:12.1f}{p50 * 1000:14.1f}")
     print(f"ratio casapay / bare: {rate / bare_rate:.2f} (target >= 0.8)")
+    row(
+        f"SMTP accept, {size:.0f} KiB mails from {args.threads} clients (messages/s)",
+        f"{rate:.1f}/s (DATA p50 {p50 * 1000:.0f} ms)",
+        f"{bare_rate:.1f}/s (bare aiosmtpd, DATA p50 {bare_p50 * 1000:.0f} ms)",
+        rate / bare_rate,
+        "≥ 0.8 of bare",
+        rate / bare_rate >= 0.8,
+    )
 
 
 if __name__ == "__main__":
