@@ -7,6 +7,7 @@ import re
 
 from extract.layout import PageLayout
 from extract.lexicon import fold
+from extract.nlp import find_labels
 from extract.numbers import find_amounts
 from extract.result import FieldValue
 
@@ -53,8 +54,14 @@ def already_paid(pages: list[PageLayout]) -> bool:
         m = _PAID_RE.search(folded)
         if m is None or any(a.decimals == 2 for a in find_amounts(text)):
             continue
-        if not _CONDITIONAL_RE.search(folded[: m.start()]):
-            return True
+        if _CONDITIONAL_RE.search(folded[: m.start()]):
+            continue
+        if any(
+            h.label == "prepaid" and h.start <= m.start() and m.end() <= h.end + 2
+            for h in find_labels(folded)
+        ) and folded.rstrip().endswith(":"):
+            continue  # "Montant déjà payé :" is a prepayment label whose value sits elsewhere
+        return True
     return False
 
 
