@@ -7,7 +7,6 @@ import re
 
 from extract.layout import PageLayout
 from extract.lexicon import fold
-from extract.nlp import find_labels
 from extract.numbers import find_amounts
 from extract.result import FieldValue
 
@@ -56,11 +55,8 @@ def already_paid(pages: list[PageLayout]) -> bool:
             continue
         if _CONDITIONAL_RE.search(folded[: m.start()]):
             continue
-        if any(
-            h.label == "prepaid" and h.start <= m.start() and m.end() <= h.end + 2
-            for h in find_labels(folded)
-        ) and folded.rstrip().endswith(":"):
-            continue  # "Montant déjà payé :" is a prepayment label whose value sits elsewhere
+        if folded.rstrip().endswith(":"):
+            continue  # "Montant déjà payé :" is a label awaiting its value, not a statement
         return True
     return False
 
