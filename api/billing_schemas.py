@@ -60,8 +60,14 @@ class InvoiceOut(BaseModel):
     due_date: int | None
     line_items: list[InvoiceItemOut]
     subtotal: int
+    subtotal_excluding_tax: int
     tax: int
     total: int
+    total_excluding_tax: int
+    vendor: str | None
+    vendor_reference: str | None
+    prepaid_amount: int
+    rounding_amount: int
     tax_rates: list[str]
     description: str | None
     pdf_url: str | None

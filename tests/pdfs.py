@@ -21,7 +21,10 @@ def invoice_pdf(
     total: str = "1,250.00",
     currency_symbol: str = "EUR",
     iban: str = "DE89 3704 0044 0532 0130 00",
+    summary: tuple[tuple[str, str], ...] = (),
+    total_label: str = "Total due",
 ) -> bytes:
+    """`summary` rows (subtotal, VAT, prepaid…) print between the lines and the total."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setFont("Helvetica-Bold", 16)
@@ -41,8 +44,13 @@ def invoice_pdf(
         pdf.drawString(50, y, description)
         pdf.drawRightString(500, y, amount)
         y -= 16
+    for label, amount in summary:
+        y -= 4
+        pdf.drawString(300, y, label)
+        pdf.drawRightString(500, y, amount)
+        y -= 12
     pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(50, y - 10, "Total due")
+    pdf.drawString(50, y - 10, total_label)
     pdf.drawRightString(500, y - 10, f"{currency_symbol} {total}")
     pdf.setFont("Helvetica", 9)
     pdf.drawString(50, 120, f"Please pay by bank transfer to IBAN {iban}, quoting {reference}.")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 19:54:22.221289
+Create Date: 2026-11-30 20:00:13.006167
 """
 
 from collections.abc import Sequence
@@ -353,6 +353,12 @@ def upgrade() -> None:
         sa.Column("amount_due", sa.BigInteger(), nullable=False),
         sa.Column("amount_paid", sa.BigInteger(), nullable=False),
         sa.Column("amount_remaining", sa.BigInteger(), nullable=False),
+        sa.Column("vendor", sa.String(length=300), nullable=True),
+        sa.Column("vendor_reference", sa.String(length=200), nullable=True),
+        sa.Column("printed_tax", sa.BigInteger(), nullable=True),
+        sa.Column("printed_tax_inclusive", sa.Boolean(), nullable=False),
+        sa.Column("prepaid_amount", sa.BigInteger(), nullable=False),
+        sa.Column("rounding_amount", sa.BigInteger(), nullable=False),
         sa.Column("pdf_blob_key", sa.String(length=300), nullable=True),
         sa.Column("payment_intent", sa.String(length=40), nullable=True),
         sa.Column("paid_out_of_band", sa.Boolean(), nullable=False),
