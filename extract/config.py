@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from extract.limits import ReadLimits
 
 DEFAULT_LANGUAGES: tuple[str, ...] = ("eng", "deu", "fra", "nld", "spa", "ita")
 
@@ -21,3 +23,4 @@ class ExtractConfig:
     ocr_dpi: int = 300
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
     max_pages: int = 50
+    limits: ReadLimits = field(default_factory=ReadLimits)

@@ -15,12 +15,12 @@ from extract.config import ExtractConfig
 from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
 from extract.einvoice import EInvoice, parse_einvoice
-from extract.layout import PageLayout, Segment, build_lines
+from extract.guard import failure_boundary
+from extract.layout import PageLayout, Segment
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
-from extract.ocr import ocr_page
-from extract.pdfio import inspect_pdf, read_text_pages
+from extract.reading import PdfSource, read_layouts
 from extract.result import Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
 from extract.textfields import (
@@ -36,21 +36,28 @@ from extract.textfields import (
 from extract.vendor import resolve_vendor
 
 
-def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
-    """Extract payable fields from one PDF; raises ExtractionFailed for permanent failures."""
-    info = inspect_pdf(data)
-    if info.pages > config.max_pages:
-        raise ExtractionFailed(
-            "too_many_pages", f"{info.pages} pages; the limit is {config.max_pages}"
-        )
+def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
+    """Extract payable fields from one document; raises ExtractionFailed for permanent failures."""
+    with failure_boundary("pdf"):
+        source = PdfSource(data, config)
+        try:
+            return _extract(source, config)
+        finally:
+            source.close()
+
+
+extract_pdf = extract_document  # the name callers knew first
+
+
+def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
     einv: EInvoice | None = None
     if config.use_embedded_xml:
-        for _name, blob in info.xml_attachments:
+        for _name, blob in source.xml_attachments:
             einv = parse_einvoice(blob)
             if einv is not None:
                 break
     skip_ocr = einv is not None and einv.values.get("total_amount") is not None
-    pages, ocr_notes = _layouts(data, config, skip_ocr)
+    pages, ocr_notes = read_layouts(source, skip_ocr)
     text_fields, languages, doc_type, type_reasons = _from_text(pages, config)
     fields = dict(text_fields)
     reasons: list[str] = list(type_reasons) + ocr_notes
@@ -81,7 +88,7 @@ def extract_pdf(data: bytes, config: ExtractConfig) -> Extraction:
         document_type=doc_type,
         checks=tuple(checks),
         reasons=tuple(dict.fromkeys(reasons + score_reasons)),
-        pages=info.pages,
+        pages=source.pages,
         text_pages=sum(1 for p in pages if p.source == "text"),
         ocr_pages=sum(1 for p in pages if p.source == "ocr"),
         languages=languages,
@@ -103,27 +110,6 @@ def _credit_as_positive(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
                 (*fv.reasons, "credit_note_amount_stated_positive"),
             )
     return out
-
-
-def _layouts(
-    data: bytes, config: ExtractConfig, skip_ocr: bool
-) -> tuple[list[PageLayout], list[str]]:
-    notes: list[str] = []
-    layouts: list[PageLayout] = []
-    offset = 0
-    for tp in read_text_pages(data, config.max_pages):
-        if tp.usable:
-            words, source = tp.words, "text"
-        elif tp.has_images and not skip_ocr:
-            words, page_notes = ocr_page(data, tp.number - 1, config.ocr_dpi, config.languages)
-            notes.extend(f"page{tp.number}:{n}" for n in page_notes)
-            source = "ocr"
-        else:
-            words, source = tp.words, "text"
-        lines = build_lines(words, tp.number, offset) if words else []
-        offset += len(lines)
-        layouts.append(PageLayout(tp.number, tp.width, tp.height, source, lines))
-    return layouts, notes
 
 
 def _has_money(page: PageLayout) -> bool:

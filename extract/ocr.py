@@ -7,13 +7,9 @@ pdftoppm and needs no temporary files, so it replaces pdf2image for rendering.
 
 from __future__ import annotations
 
-import io
-import threading
 from typing import Any
 
 from extract.layout import Word
-
-_pdfium_lock = threading.Lock()  # PDFium is not thread-safe
 
 TESS_LANG: dict[str, str] = {
     "en": "eng",
@@ -23,23 +19,6 @@ TESS_LANG: dict[str, str] = {
     "es": "spa",
     "it": "ita",
 }
-
-
-def render_page(data: bytes, page_index: int, dpi: int) -> Any:
-    """Render one page to a grayscale PIL image at `dpi`."""
-    import pypdfium2 as pdfium
-
-    with _pdfium_lock:
-        pdf = pdfium.PdfDocument(io.BytesIO(data))
-        try:
-            page = pdf[page_index]
-            bitmap = page.render(scale=dpi / 72, grayscale=True)
-            image = bitmap.to_pil().convert("L")
-            bitmap.close()
-            page.close()
-        finally:
-            pdf.close()
-    return image
 
 
 def _deskew_angle(image: Any) -> float:
@@ -110,13 +89,12 @@ def _mean_conf(words: list[dict[str, Any]]) -> float:
 
 
 def ocr_page(
-    data: bytes, page_index: int, dpi: int, languages: tuple[str, ...]
+    image: Any, page_no: int, dpi: int, languages: tuple[str, ...]
 ) -> tuple[list[Word], list[str]]:
-    """OCR one page; returns words in page points and notes (rotation/deskew applied)."""
+    """OCR one page image (grayscale, `dpi`); words in page points and notes (rotation/deskew)."""
     from PIL import Image
 
     notes: list[str] = []
-    image = render_page(data, page_index, dpi)
     angle = _deskew_angle(image)
     if abs(angle) >= 0.5:
         image = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
@@ -131,7 +109,6 @@ def ocr_page(
                 words, image = retry, rotated
                 notes.append(f"ocr_rotated:{rotation}deg")
     scale = 72.0 / dpi
-    page_no = page_index + 1
     result = [
         Word(
             w["text"],
@@ -145,5 +122,4 @@ def ocr_page(
         )
         for w in words
     ]
-    image.close()
     return result, notes

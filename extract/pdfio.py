@@ -31,28 +31,23 @@ class PdfInfo:
 def inspect_pdf(data: bytes) -> PdfInfo:
     """Validate the bytes and collect XML attachments; raises ExtractionFailed when unusable."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     if not data.lstrip()[:1024].find(b"%PDF") >= 0 and b"%PDF" not in data[:1024]:
         raise ExtractionFailed("pdf_unreadable", "the file is not a PDF (no %PDF header)")
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except Exception as exc:  # pypdf raises several types for unsupported crypto
-                raise ExtractionFailed(
-                    "pdf_encrypted", f"the PDF is encrypted and cannot be opened: {exc}"
-                ) from exc
-            if not ok:
-                raise ExtractionFailed(
-                    "pdf_encrypted", "the PDF is protected by a password; ask for an open copy"
-                )
-        pages = len(reader.pages)
-    except ExtractionFailed:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        raise ExtractionFailed("pdf_unreadable", f"the PDF structure is damaged: {exc}") from exc
+    # Parser errors (damaged structure, limits) are translated by guard.failure_boundary.
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        try:
+            ok = reader.decrypt("")
+        except Exception as exc:  # pypdf raises several types for unsupported crypto
+            raise ExtractionFailed(
+                "pdf_encrypted", f"the PDF is encrypted and cannot be opened: {exc}"
+            ) from exc
+        if not ok:
+            raise ExtractionFailed(
+                "pdf_encrypted", "the PDF is protected by a password; ask for an open copy"
+            )
+    pages = len(reader.pages)
     if pages == 0:
         raise ExtractionFailed("pdf_unreadable", "the PDF has no pages")
     found: list[tuple[str, bytes]] = []
@@ -80,12 +75,9 @@ class TextPage:
 
 
 def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
-    """Positioned words from every page's text layer (pdfplumber)."""
+    """Positioned words from every page's text layer (pdfplumber, the reference reader)."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psexceptions import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
     result: list[TextPage] = []
     try:
@@ -111,26 +103,14 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
                         width=float(page.width),
                         height=float(page.height),
                         words=words,
-                        usable=_usable(words),
+                        usable=usable_text(words),
                         has_images=bool(page.images),
                     )
                 )
                 page.close()
     except PDFPasswordIncorrect as exc:
         raise ExtractionFailed("pdf_encrypted", "the PDF is protected by a password") from exc
-    except (
-        PDFSyntaxError,
-        PSException,
-        PdfminerException,
-        MalformedPDFException,
-        ValueError,
-        KeyError,
-        TypeError,
-        IndexError,
-        AssertionError,
-    ) as exc:
-        raise ExtractionFailed("pdf_unreadable", f"cannot read the PDF's pages: {exc}") from exc
-    return result
+    return result  # any other parser error is translated by guard.failure_boundary
 
 
 def merge_split_capitals(words: list[Word]) -> list[Word]:
@@ -161,7 +141,7 @@ def merge_split_capitals(words: list[Word]) -> list[Word]:
     return out
 
 
-def _usable(words: list[Word]) -> bool:
+def usable_text(words: list[Word]) -> bool:
     """A text layer is usable when it holds real characters, not just (cid:NN) glyph codes."""
     text = "".join(w.text for w in words)
     alnum = sum(c.isalnum() for c in text)

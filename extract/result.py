@@ -94,3 +94,6 @@ class ExtractionFailed(Exception):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+
+    def __reduce__(self) -> tuple[type[ExtractionFailed], tuple[str, str]]:
+        return (ExtractionFailed, (self.code, self.message))  # crosses the sandbox's pipe
