@@ -202,31 +202,36 @@ def _smtp(_args: argparse.Namespace) -> int:
 
 
 class WorkerRuntime:
-    """Dramatiq worker threads consuming the pipeline's queues, plus the sweeper."""
+    """Dramatiq worker threads consuming the stages' queues, plus the periodic duties (the
+    sweeper, due webhook deliveries, event retention)."""
 
     def __init__(self, services: Services) -> None:
         from dramatiq import Worker
 
         from billing import actors as billing_actors
         from extract import actors as extract_actors
-        from models.sweeper import Sweeper
+        from models.events import purge_expired
+        from models.periodic import Periodic
+        from models.sweeper import sweep
         from review import actors as review_actors
+        from webhooks import actors as webhook_actors
 
         queue = services.queue
-        for spec in (*extract_actors.ACTORS, *review_actors.ACTORS, *billing_actors.ACTORS):
-            queue.register(spec, services)
+        for stage in (extract_actors, review_actors, billing_actors, webhook_actors):
+            for spec in stage.ACTORS:
+                queue.register(spec, services)
         self.worker = Worker(
             queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
         )
-        self.sweeper = Sweeper(services)
+        self.periodic = Periodic(services, [sweep, webhook_actors.send_due, purge_expired])
 
     def start(self) -> WorkerRuntime:
         self.worker.start()
-        self.sweeper.start()
+        self.periodic.start()
         return self
 
     def stop(self) -> None:
-        self.sweeper.stop()
+        self.periodic.stop()
         self.worker.stop()
 
 

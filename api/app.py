@@ -16,6 +16,7 @@ from api.routers import (
     assets,
     customers,
     email_aliases,
+    events,
     files,
     health,
     hosted,
@@ -23,6 +24,7 @@ from api.routers import (
     invoices,
     review_items,
     tax_rates,
+    webhook_endpoints,
 )
 from models.services import Services
 
@@ -54,6 +56,8 @@ def create_app(services: Services) -> FastAPI:
         hosted,
         review_items,
         account_settings,
+        events,
+        webhook_endpoints,
         workbench,
     ):
         app.include_router(module.router)

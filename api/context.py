@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from api.errors import ApiError
 from models.accounts import ApiKey
 from models.keys import find_key
 from models.services import Services
+from models.unit_of_work import RequestInfo, unit_of_work
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,19 @@ class Ctx:
     livemode: bool
     services: Services
     key_id: str | None = None  # recorded where a decision must name its caller (review items)
+    request: RequestInfo = field(default_factory=RequestInfo)
+
+    def unit_of_work(self) -> AbstractContextManager[Session]:
+        """A transaction whose events name this request and whose messages follow the commit."""
+        return unit_of_work(self.services, self.request)
+
+
+def request_info(request: Request) -> RequestInfo:
+    """The request id (set by the app's middleware) and Idempotency-Key, for events."""
+    return RequestInfo(
+        id=getattr(request.state, "request_id", None),
+        idempotency_key=request.headers.get("idempotency-key"),
+    )
 
 
 def services_of(request: Request) -> Services:
@@ -64,7 +80,13 @@ def authenticate(request: Request) -> Ctx:
     if key is None:
         masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
         raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
-    return Ctx(account_id=key.account_id, livemode=key.livemode, services=services, key_id=key.id)
+    return Ctx(
+        account_id=key.account_id,
+        livemode=key.livemode,
+        services=services,
+        key_id=key.id,
+        request=request_info(request),
+    )
 
 
 Auth = Annotated[Ctx, Depends(authenticate)]

@@ -42,7 +42,10 @@ class ResponseHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = [(b"request-id", new_id("req", 14).encode()), *security_headers(scope["path"])]
+        request_id = new_id("req", 14)
+        # Handlers read it as request.state.request_id: the events they write name the request.
+        scope.setdefault("state", {})["request_id"] = request_id
+        extra = [(b"request-id", request_id.encode()), *security_headers(scope["path"])]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

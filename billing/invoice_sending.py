@@ -8,12 +8,13 @@ from sqlalchemy.orm import Session
 
 from billing.invoice_pdf import ensure_pdf
 from billing.invoice_states import check_transition
-from billing.invoices import hosted_invoice_url
+from billing.invoices import emit_invoice, hosted_invoice_url
 from billing.notifications import queue_email
 from models.blobstore import BlobStore
 from models.currencies import format_amount
 from models.customers import Customer
 from models.errors import InvalidRequest
+from models.events import EventType
 from models.invoices import Invoice
 from models.payments import Notification
 from models.queue import NOTIFY
@@ -59,6 +60,7 @@ def send_invoice(
         now=now,
     )
     enqueue_after_commit(session, NOTIFY, row.id)
+    emit_invoice(session, invoice, EventType.INVOICE_SENT)
     return row
 
 

@@ -17,11 +17,14 @@ from sqlalchemy.orm import Session
 from billing.invoice_states import check_editable, check_transition
 from billing.money import Line, PrintedFigures, compute_totals
 from billing.tax_rates import check_rate_ids, rates_by_id
+from models import events
 from models.customers import Customer
 from models.errors import InvalidRequest
+from models.events import EventType
 from models.ids import new_id
 from models.invoices import Invoice, InvoiceItem
 from models.scoped import get_scoped
+from models.unit_of_work import current
 
 MAX_LINES = 250
 
@@ -103,7 +106,14 @@ def create_invoice(
         session.add(_item_row(invoice, item, rates, now, index))
     session.flush()
     recompute_totals(session, invoice)
+    emit_invoice(session, invoice, EventType.INVOICE_CREATED)
     return invoice
+
+
+def emit_invoice(session: Session, invoice: Invoice, event_type: EventType) -> None:
+    """The invoice's event, in the transaction of its change (the caller's unit of work)."""
+    obj = invoice_json(session, invoice, current(session).public_url)
+    events.emit(session, event_type, obj, account_id=invoice.account_id, livemode=invoice.livemode)
 
 
 def _check_customer(session: Session, account_id: str, livemode: bool, customer_id: str) -> None:
@@ -285,6 +295,7 @@ def finalize_invoice(session: Session, invoice: Invoice, *, now: int) -> Invoice
     invoice.status = target
     invoice.finalized_at = now
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_FINALIZED)
     return invoice
 
 
@@ -292,6 +303,7 @@ def void_invoice(session: Session, invoice: Invoice, *, now: int) -> Invoice:
     invoice.status = check_transition("void", invoice.id, invoice.status) or invoice.status
     invoice.voided_at = now
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_VOIDED)
     return invoice
 
 
@@ -300,6 +312,7 @@ def mark_uncollectible(session: Session, invoice: Invoice, *, now: int) -> Invoi
     invoice.status = target or invoice.status
     invoice.marked_uncollectible_at = now
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_MARKED_UNCOLLECTIBLE)
     return invoice
 
 

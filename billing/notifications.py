@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, CursorResult, and_, update
 from sqlalchemy.orm import Session
 
+from billing import payment_requests
 from models.blobstore import BlobStore
 from models.ids import new_id
-from models.payments import Notification, PaymentRequest
+from models.payments import Notification
 
 
 def queue_email(
@@ -145,11 +146,7 @@ def mark_sent(session: Session, row: Notification, *, now: int) -> None:
     if not _update(session, where, status="sent", sent_at=now, claimed_at=None, last_error=None):
         return  # a newer attempt took over after our lease; it records the outcome
     if row.kind == "payment_request":
-        session.execute(
-            update(PaymentRequest)
-            .where(PaymentRequest.id == row.subject_id, PaymentRequest.status == "pending")
-            .values(status="sent", sent_at=now)
-        )
+        payment_requests.mark_sent(session, row.subject_id, now=now)
 
 
 def release_email(session: Session, row: Notification, error: str, *, max_attempts: int) -> bool:

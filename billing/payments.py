@@ -12,7 +12,9 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from billing.invoice_states import check_transition
+from billing.invoices import emit_invoice
 from models import lifecycle
+from models.events import EventType
 from models.ids import new_id
 from models.invoices import Invoice
 from models.payments import PaymentIntent, PaymentRequest
@@ -59,6 +61,7 @@ def pay_invoice(
         .values(status="paid")
     )
     session.flush()
+    emit_invoice(session, invoice, EventType.INVOICE_PAID)
     if invoice.alias_invoice_id:
         lifecycle.paid(session, invoice.alias_invoice_id, payment_intent=intent_id, now=now)
     return invoice

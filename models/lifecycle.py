@@ -9,11 +9,13 @@ state it expects, so a redelivered message, a second worker or a second reviewer
                         fail / attempts exhausted ─────┴──────────▶ failed ◀───┘
                         failed ─reopen (retry, reply with the document)─▶ received
 
-`processing` is one status on the API; `phase` says which stage owns the row (extract: a worker
-reads the document; route: the results stage decides). A claimed row carries `claimed_at`; a
-claim older than the lease was abandoned (the worker died) and may be taken over. Every claim
-counts against the stage's budget (`stage_attempts`): once `max_attempts` claims did not finish,
-the row fails with `processing_attempts_exhausted` and the last error, instead of looping.
+Every transition that changes the status writes its event (`alias_invoice.<status>`) in the
+same transaction. `processing` is one status on the API; `phase` says which stage owns the row
+(extract: a worker reads the document; route: the results stage decides). A claimed row carries
+`claimed_at`; a claim older than the lease was abandoned (the worker died) and may be taken over.
+Every claim counts against the stage's budget (`stage_attempts`): once `max_attempts` claims
+did not finish, the row fails with `processing_attempts_exhausted` and the last error, instead of
+looping.
 """
 
 from __future__ import annotations
@@ -26,9 +28,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, CursorResult, and_, or_, update
 from sqlalchemy.orm import Session
 
+from models import events
 from models.alias_invoices import AliasInvoice
 from models.errors import Conflict, InvalidRequest, InvalidTransition
+from models.events import EventType
+from models.objects import alias_invoice_object
 from models.settings import Settings
+from models.unit_of_work import current
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +109,23 @@ def _fresh(session: Session, alias_invoice_id: str) -> AliasInvoice:
     return row
 
 
+def _changed(session: Session, alias_invoice_id: str) -> AliasInvoice:
+    """After a transition: its event, with the object as the API shows it now."""
+    row = _fresh(session, alias_invoice_id)
+    services = current(session).services
+    obj = alias_invoice_object(
+        session, row, blobs=services.blobs, public_url=services.settings.public_url
+    )
+    events.emit(
+        session,
+        EventType(f"alias_invoice.{row.status}"),
+        obj,
+        account_id=row.account_id,
+        livemode=row.livemode,
+    )
+    return row
+
+
 def claimable(phase: Phase, now: int, limits: Limits) -> ColumnElement[bool]:
     """Rows a stage may take: unclaimed, or claimed longer ago than the lease (abandoned)."""
     return and_(
@@ -163,7 +186,7 @@ def received(session: Session, row: AliasInvoice, now: int) -> AliasInvoice:
         row.processed_at = now
     session.add(row)
     session.flush()
-    return row
+    return _changed(session, row.id)
 
 
 # --- the stages' claims ---------------------------------------------------------------------
@@ -193,7 +216,8 @@ def claim(
         values |= {"attempts": row.attempts + 1, "extracted_at": None}
     if not _cas(session, _unchanged(row, now, limits), values):
         return None  # another worker claimed it between our read and our write
-    row = _fresh(session, alias_invoice_id)
+    was = row.status
+    row = _changed(session, alias_invoice_id) if was == S.RECEIVED else _fresh(session, row.id)
     return Claim(row.id, phase, row.attempts, row.stage_attempts, row.pdf_blob_key)
 
 
@@ -225,6 +249,7 @@ def exhaust_if_spent(session: Session, row: AliasInvoice, *, now: int, limits: L
     values = _exhausted(row.stage_attempts, last_error, now) | {"last_error": last_error}
     if _cas(session, _unchanged(row, now, limits), values):
         log.warning("alias invoice %s: %s (%s)", row.id, ATTEMPTS_EXHAUSTED, last_error)
+        _changed(session, row.id)
         return True
     return False
 
@@ -235,6 +260,7 @@ def release(session: Session, claim: Claim, error: str, *, now: int, limits: Lim
     if claim.stage_attempt >= limits.max_attempts:
         values = _exhausted(claim.stage_attempt, error, now) | {"last_error": error}
         if _cas(session, _ours(claim), values):
+            _changed(session, claim.alias_invoice_id)
             log.warning(
                 "alias invoice %s: %s (%s)", claim.alias_invoice_id, ATTEMPTS_EXHAUSTED, error
             )
@@ -260,6 +286,7 @@ def fail(
     if not _cas(session, _ours(claim), values):
         return False
     log.info("alias invoice %s failed: %s", claim.alias_invoice_id, code)
+    _changed(session, claim.alias_invoice_id)
     return True
 
 
@@ -295,14 +322,14 @@ def processed(
     values = _settled(S.PROCESSED, now) | {"payment_request_id": payment_request_id}
     if not _cas(session, _ours(claim), values):
         raise Superseded(f"Alias invoice {claim.alias_invoice_id} was taken over meanwhile.")
-    return _fresh(session, claim.alias_invoice_id)
+    return _changed(session, claim.alias_invoice_id)
 
 
 def to_review(session: Session, claim: Claim, *, now: int) -> AliasInvoice:
     values = _settled(S.REQUIRES_REVIEW, now) | {"processed_at": None}
     if not _cas(session, _ours(claim), values):
         raise Superseded(f"Alias invoice {claim.alias_invoice_id} was taken over meanwhile.")
-    return _fresh(session, claim.alias_invoice_id)
+    return _changed(session, claim.alias_invoice_id)
 
 
 def _settled(status: S, now: int) -> dict[str, Any]:
@@ -352,7 +379,7 @@ def approved(
     }
     if not _cas(session, _from_review(alias_invoice_id), values):
         raise _not_in_review(_fresh(session, alias_invoice_id))
-    return _fresh(session, alias_invoice_id)
+    return _changed(session, alias_invoice_id)
 
 
 def rejected(session: Session, alias_invoice_id: str, reason: str, *, now: int) -> AliasInvoice:
@@ -360,7 +387,7 @@ def rejected(session: Session, alias_invoice_id: str, reason: str, *, now: int) 
     values = _failed(REJECTED_IN_REVIEW, f"Rejected in review: {reason}", now)
     if not _cas(session, _from_review(alias_invoice_id), values):
         raise _not_in_review(_fresh(session, alias_invoice_id))
-    return _fresh(session, alias_invoice_id)
+    return _changed(session, alias_invoice_id)
 
 
 def paid(
@@ -372,7 +399,7 @@ def paid(
         session, where, {"status": S.PAID, "paid_at": now, "payment_intent": payment_intent}
     ):
         return None
-    return _fresh(session, alias_invoice_id)
+    return _changed(session, alias_invoice_id)
 
 
 def reopen(
@@ -409,5 +436,4 @@ def reopen(
     where = and_(AliasInvoice.id == row.id, AliasInvoice.status == S.FAILED)
     if not _cas(session, where, values):  # someone else reopened it between read and write
         raise InvalidTransition.build("retry", "alias invoice", row.id, S.RECEIVED, (S.FAILED,))
-    session.refresh(row)
-    return row
+    return _changed(session, row.id)

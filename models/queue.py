@@ -22,6 +22,7 @@ class QueueUnavailable(Exception):
 EXTRACT = "extract"
 ROUTE = "route"
 NOTIFY = "notify"
+WEBHOOK = "webhook"
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ def make_broker(redis_url: str | None) -> dramatiq.Broker:
 class Queue:
     def __init__(self, broker: dramatiq.Broker) -> None:
         self.broker = broker
-        for name in (EXTRACT, ROUTE, NOTIFY):
+        for name in (EXTRACT, ROUTE, NOTIFY, WEBHOOK):
             broker.declare_queue(name)
 
     def enqueue(self, actor_name: str, *args: Any, delay_ms: int | None = None) -> None:

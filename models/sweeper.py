@@ -7,7 +7,6 @@ whose stage spent its attempt budget is failed here rather than re-sent, so pois
 from __future__ import annotations
 
 import logging
-import threading
 
 from sqlalchemy import and_, or_, select
 
@@ -62,20 +61,3 @@ def sweep(services: Services, grace_seconds: int | None = None) -> list[tuple[st
     if jobs:
         log.info("sweeper re-sent %d message(s)", len(jobs))
     return [(job.actor, job.args[0]) for job in jobs]
-
-
-class Sweeper(threading.Thread):
-    def __init__(self, services: Services) -> None:
-        super().__init__(name="casapay-sweeper", daemon=True)
-        self.services = services
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.services.settings.sweep_interval_seconds):
-            try:
-                sweep(self.services)
-            except Exception:  # the sweeper must outlive a database blip; it runs again soon
-                log.exception("sweep failed")
-
-    def stop(self) -> None:
-        self.stopped.set()

@@ -4,12 +4,14 @@ from models import (
     accounts,
     alias_invoices,
     customers,
+    events,
     idempotency,
     invoices,
     ops,
     payments,
     rate_limits,
     review,
+    webhooks,
 )
 from models.db import Base
 
@@ -18,11 +20,13 @@ __all__ = [
     "accounts",
     "alias_invoices",
     "customers",
+    "events",
     "idempotency",
     "invoices",
     "ops",
     "payments",
     "rate_limits",
     "review",
+    "webhooks",
 ]
 metadata = Base.metadata

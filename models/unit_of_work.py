@@ -52,6 +52,10 @@ class UnitOfWork:
     def enqueue(self, actor: str, *args: Any, delay_ms: int | None = None) -> None:
         self.jobs.append(Job(actor, args, delay_ms))
 
+    @property
+    def public_url(self) -> str:
+        return self.services.settings.public_url
+
 
 @contextmanager
 def unit_of_work(services: Services, request: RequestInfo | None = None) -> Iterator[Session]:

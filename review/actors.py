@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models import lifecycle
 from models.alias_invoices import AliasInvoice
 from models.alias_invoices import Extraction as ExtractionRow
+from models.events import EventType
 from models.ids import new_id
 from models.lifecycle import Claim, Limits, Phase
 from models.queue import ROUTE, ActorSpec
@@ -22,6 +23,7 @@ from models.review import ReviewItem
 from models.services import Services
 from models.unit_of_work import unit_of_work
 from review.billing_path import bill_alias_invoice
+from review.items import emit_item
 from review.routing import decide
 from review.thresholds import threshold_for
 
@@ -73,18 +75,18 @@ def _route(session: Session, services: Services, claim: Claim) -> None:
         lifecycle.processed(session, claim, payment_request_id=pr.id, now=now)
         return
     lifecycle.to_review(session, claim, now=now)
-    session.add(
-        ReviewItem(
-            id=new_id("rev"),
-            account_id=row.account_id,
-            livemode=row.livemode,
-            alias_invoice_id=row.id,
-            extraction_id=extraction.id,
-            status="pending",
-            reasons=list(decision.reasons),
-            created=now,
-        )
+    item = ReviewItem(
+        id=new_id("rev"),
+        account_id=row.account_id,
+        livemode=row.livemode,
+        alias_invoice_id=row.id,
+        extraction_id=extraction.id,
+        status="pending",
+        reasons=list(decision.reasons),
+        created=now,
     )
+    session.add(item)
+    emit_item(session, item.id, EventType.REVIEW_ITEM_CREATED)
 
 
 ACTORS = (ActorSpec(ROUTE, run_route, time_limit_ms=60_000, max_retries=8),)

@@ -13,14 +13,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from billing import payment_requests
 from billing.invoices import DocumentSource, NewItem, create_invoice, finalize_invoice
 from billing.money import PrintedFigures
 from billing.notifications import queue_email, record_wallet_entry
-from billing.payment_requests import payment_link
 from models.alias_invoices import AliasInvoice
 from models.currencies import format_amount
 from models.customers import Customer
 from models.ids import new_id
+from models.objects import payment_link
 from models.payments import PaymentRequest
 from models.queue import NOTIFY
 from models.unit_of_work import enqueue_after_commit
@@ -120,8 +121,7 @@ def bill_alias_invoice(
         now=now,
     )
     if not customer.email:
-        pr.status = "sent"
-        pr.sent_at = now
+        payment_requests.mark_sent(session, pr.id, now=now)
     return pr
 
 

@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models import events
 from models.alias_invoices import AliasInvoice, Extraction
 from models.customers import Customer
 from models.errors import NotFound
+from models.events import EventType
 from models.review import ReviewEvent, ReviewItem
 from review.audit import event_json
 from review.corrections import seed_data
@@ -122,3 +124,13 @@ def review_item_json(view: ItemView) -> dict[str, Any]:
         "created": item.created,
         "livemode": item.livemode,
     }
+
+
+def emit_item(session: Session, item_id: str, event_type: EventType) -> None:
+    """The review item's event, with the object as the API shows it, in its transaction."""
+    session.flush()
+    view = load_view(session, item_id, None)
+    obj = review_item_json(view)
+    events.emit(
+        session, event_type, obj, account_id=view.item.account_id, livemode=view.item.livemode
+    )

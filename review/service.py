@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import lifecycle
 from models.alias_invoices import Extraction
 from models.errors import Conflict, InvalidRequest, InvalidTransition
+from models.events import EventType
 from models.review import ReviewItem
 from review import audit
 from review.billing_path import bill_alias_invoice
@@ -27,7 +28,7 @@ from review.corrections import (
     seed_data,
     validate_corrections,
 )
-from review.items import Scope, get_item
+from review.items import Scope, emit_item, get_item
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ def approve(
         via=decider.via,
         message=f"Billed as {pr.id}",
     )
-    session.flush()
+    emit_item(session, item.id, EventType.REVIEW_ITEM_APPROVED)
     return Approval(item=item, payment_request_id=pr.id)
 
 
@@ -156,5 +157,5 @@ def reject(
         via=decider.via,
         message=reason,
     )
-    session.flush()
+    emit_item(session, item.id, EventType.REVIEW_ITEM_REJECTED)
     return item

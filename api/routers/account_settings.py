@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict
 from api.context import Auth
 from api.params import openapi_body, parse_model, read_params
 from models.accounts import Account
-from models.db import transaction
 from models.errors import NotFound
 from review.thresholds import effective_threshold, set_threshold
 
@@ -47,7 +46,7 @@ def retrieve(ctx: Auth) -> dict[str, Any]:
 async def update(request: Request, ctx: Auth) -> dict[str, Any]:
     raw, stringly = await read_params(request)
     params = parse_model(SettingsUpdate, raw, stringly=stringly)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         if "review_threshold" in params.model_fields_set:
             value = params.review_threshold
             set_threshold(session, ctx.account_id, None if value == "" else value)

@@ -12,12 +12,10 @@ from sqlalchemy.orm import Session
 from api.context import Auth, Ctx
 from api.lists import ListParams, RangeFilter, apply_range, paginate
 from api.params import openapi_query, parse_model, read_params
-from billing.payment_requests import payment_request_json
-from ingest.alias_invoices import PDF_URL_TTL, alias_invoice_json, get_alias_invoice, retry
+from ingest.alias_invoices import get_alias_invoice, retry
 from models.alias_invoices import AliasInvoice
-from models.payments import PaymentRequest
+from models.objects import alias_invoice_object
 from models.scoped import select_scoped
-from models.unit_of_work import unit_of_work
 
 router = APIRouter(tags=["alias_invoices"])
 
@@ -33,15 +31,9 @@ class AliasInvoiceList(ListParams):
 
 def render(session: Session, ctx: Ctx, row: AliasInvoice) -> dict[str, Any]:
     services = ctx.services
-    pdf_url = None
-    if row.pdf_blob_key:
-        pdf_url = services.blobs.signed_url(row.pdf_blob_key, PDF_URL_TTL, row.pdf_filename)
-    pr_json = None
-    if row.payment_request_id:
-        pr = session.get(PaymentRequest, row.payment_request_id)
-        if pr is not None:
-            pr_json = payment_request_json(pr, services.settings.public_url)
-    return alias_invoice_json(row, pdf_url=pdf_url, payment_request=pr_json)
+    return alias_invoice_object(
+        session, row, blobs=services.blobs, public_url=services.settings.public_url
+    )
 
 
 @router.get("/v1/alias_invoices/{alias_invoice_id}")
@@ -84,7 +76,7 @@ class RetryParams(BaseModel):
 async def retry_processing(alias_invoice_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
     raw, stringly = await read_params(request)
     parse_model(RetryParams, raw, stringly=stringly)
-    with unit_of_work(ctx.services) as session:
+    with ctx.unit_of_work() as session:
         row = get_alias_invoice(session, ctx.account_id, ctx.livemode, alias_invoice_id)
         retry(session, row, ctx.services.clock())
     with ctx.services.sessions() as session:

@@ -13,7 +13,6 @@ from api.metadata import MetadataParam, merge_metadata
 from api.params import openapi_body, openapi_query, parse_model, read_params
 from billing.customers import create_customer, customer_json, get_customer
 from models.customers import Customer
-from models.db import transaction
 from models.scoped import select_scoped
 
 router = APIRouter(tags=["customers"])
@@ -34,7 +33,7 @@ class CustomerList(ListParams):
 async def create(request: Request, ctx: Auth) -> dict[str, Any]:
     raw, stringly = await read_params(request)
     params = parse_model(CustomerCreate, raw, stringly=stringly)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         customer = create_customer(
             session,
             ctx.account_id,

@@ -14,7 +14,6 @@ from api.params import openapi_body, openapi_query, parse_model, read_params
 from billing.customers import get_customer
 from ingest.aliases import alias_json, create_alias, get_alias
 from models.customers import EmailAlias
-from models.db import transaction
 from models.scoped import select_scoped
 
 router = APIRouter(tags=["email_aliases"])
@@ -36,7 +35,7 @@ class AliasList(ListParams):
 async def create(request: Request, ctx: Auth) -> dict[str, Any]:
     raw, stringly = await read_params(request)
     params = parse_model(AliasCreate, raw, stringly=stringly)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
         alias = create_alias(
             session,
@@ -67,7 +66,7 @@ def enable(alias_id: str, ctx: Auth) -> dict[str, Any]:
 
 
 def _set_status(ctx: Ctx, alias_id: str, status: str) -> dict[str, Any]:
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         alias = get_alias(session, ctx.account_id, ctx.livemode, alias_id)
         alias.status = status
         return alias_json(alias)

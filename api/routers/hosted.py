@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.context import services_of
+from api.context import request_info, services_of
 from api.errors import ApiError
 from api.page_templates import templates
 from billing.invoice_pdf import ensure_pdf
@@ -28,6 +28,7 @@ from models.customers import Customer
 from models.db import transaction
 from models.invoices import Invoice
 from models.payments import PaymentRequest
+from models.unit_of_work import unit_of_work
 
 router = APIRouter(tags=["hosted"], include_in_schema=False)
 
@@ -81,7 +82,7 @@ def hosted_page(invoice_id: PageId, request: Request) -> HTMLResponse:
 def hosted_pay(invoice_id: PageId, request: Request) -> RedirectResponse:
     """Test mode: records a payment (pi_) and marks the invoice, alias invoice and request paid."""
     services = services_of(request)
-    with transaction(services.sessions) as session:
+    with unit_of_work(services, request_info(request)) as session:
         invoice = _finalized(session, invoice_id, lock=True)
         if invoice.status in PAYABLE:
             if invoice.livemode:

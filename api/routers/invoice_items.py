@@ -25,7 +25,6 @@ from api.metadata import MetadataParam, merge_metadata
 from api.params import parse_model, read_params
 from billing.invoice_items import delete_item, deleted_json, get_item, update_item
 from billing.invoices import NewItem, add_items, get_invoice, item_json
-from models.db import transaction
 from models.invoices import InvoiceItem
 from models.scoped import select_scoped
 
@@ -79,7 +78,7 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
         tax_rates=rate_list(params.tax_rates),
         metadata=merge_metadata({}, params.metadata),
     )
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(
             session, ctx.account_id, ctx.livemode, params.invoice, for_update=True
         )
@@ -112,7 +111,7 @@ async def update(item_id: ItemId, request: Request, ctx: Auth) -> dict[str, Any]
         changes["unit_amount"] = params.amount
     if "tax_rates" in params.model_fields_set:
         changes["tax_rates"] = rate_list(params.tax_rates)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         item = get_item(session, ctx.account_id, ctx.livemode, item_id)
         if "metadata" in params.model_fields_set:
             changes["metadata"] = merge_metadata(item.metadata_, params.metadata)
@@ -122,7 +121,7 @@ async def update(item_id: ItemId, request: Request, ctx: Auth) -> dict[str, Any]
 
 @router.delete("/v1/invoice_items/{item_id}", openapi_extra=documented(DeletedOut))
 def delete(item_id: ItemId, ctx: Auth) -> dict[str, Any]:
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         delete_item(session, get_item(session, ctx.account_id, ctx.livemode, item_id))
     return deleted_json(item_id, "invoice_item")
 

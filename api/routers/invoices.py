@@ -40,10 +40,8 @@ from billing.invoices import (
     void_invoice,
 )
 from billing.payments import pay_invoice
-from models.db import transaction
 from models.invoices import Invoice
 from models.scoped import select_scoped
-from models.unit_of_work import unit_of_work
 
 router = APIRouter(tags=["invoices"])
 
@@ -116,7 +114,7 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
         )
         for li in params.line_items or []
     ]
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = create_invoice(
             session,
             account_id=ctx.account_id,
@@ -155,7 +153,7 @@ async def update(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str
         changes["description"] = params.description or None
     if "tax_rates" in given:
         changes["tax_rates"] = rate_list(params.tax_rates)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         if "metadata" in given:
             changes["metadata"] = merge_metadata(invoice.metadata_, params.metadata)
@@ -165,7 +163,7 @@ async def update(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str
 
 @router.delete("/v1/invoices/{invoice_id}", openapi_extra=documented(DeletedOut))
 def delete(invoice_id: InvoiceId, ctx: Auth) -> dict[str, Any]:
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         delete_invoice(session, invoice)
     return deleted_json(invoice_id, "invoice")
@@ -204,7 +202,7 @@ async def _act(
     raw, stringly = await read_params(request)
     params = parse_model(model, raw, stringly=stringly)
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
-    with unit_of_work(ctx.services) as session:
+    with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         action(session, invoice, ctx.services.clock())
         return render(session, ctx, invoice, fields), params

@@ -12,7 +12,6 @@ from api.lists import ListParams, paginate
 from api.params import openapi_body, openapi_query, parse_model, read_params
 from models.review import ReviewItem
 from models.scoped import select_scoped
-from models.unit_of_work import unit_of_work
 from review.items import load_view, load_views, review_item_json
 from review.service import Decider, approve, reject
 
@@ -97,7 +96,7 @@ async def approve_item(item_id: str, request: Request, ctx: Auth) -> dict[str, A
     params = parse_model(ApproveParams, raw, stringly=stringly)
     corrections = params.model_dump(exclude_unset=True, exclude={"reviewer", "expand"}, mode="json")
     services = ctx.services
-    with unit_of_work(services) as session:
+    with ctx.unit_of_work() as session:
         approve(
             session,
             item_id,
@@ -116,7 +115,7 @@ async def reject_item(item_id: str, request: Request, ctx: Auth) -> dict[str, An
     raw, stringly = await read_params(request)
     params = parse_model(RejectParams, raw, stringly=stringly)
     services = ctx.services
-    with unit_of_work(services) as session:
+    with ctx.unit_of_work() as session:
         reject(
             session,
             item_id,

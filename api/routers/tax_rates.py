@@ -16,7 +16,6 @@ from api.metadata import MetadataParam, merge_metadata
 from api.params import parse_model, read_params
 from billing.money import check_percentage
 from billing.tax_rates import create_tax_rate, get_tax_rate, tax_rate_json
-from models.db import transaction
 from models.invoices import TaxRate
 from models.scoped import select_scoped
 
@@ -48,7 +47,7 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
     raw, stringly = await read_params(request)
     params = parse_model(TaxRateCreate, raw, stringly=stringly)
     expansions(params.expand, NOTHING)
-    with transaction(ctx.services.sessions) as session:
+    with ctx.unit_of_work() as session:
         rate = create_tax_rate(
             session,
             account_id=ctx.account_id,

@@ -229,3 +229,35 @@ def test_transient_storage_errors_are_retried_with_backoff(services: Services) -
         runtime.stop()
     done = row(services, ainv)
     assert done.status == "processed" and done.attempts == 3
+
+
+def event_types(services: Services, object_id: str | None = None) -> list[str]:
+    from models.events import Event
+
+    with services.sessions() as session:
+        rows = session.scalars(select(Event).order_by(Event.seq)).all()
+        return [e.type for e in rows if object_id is None or e.object_["id"] == object_id]
+
+
+def test_the_pipeline_writes_each_change_once_even_when_messages_repeat(
+    services: Services, worker: WorkerRuntime
+) -> None:
+    make_alias(services)
+    (ainv,) = deliver(services, invoice_pdf())
+    drain(services)
+    for actor in ("extract", "route", "extract", "route"):  # redelivered messages
+        services.queue.enqueue(actor, ainv)
+    drain(services)
+    assert event_types(services, ainv) == [
+        "alias_invoice.received",
+        "alias_invoice.processing",
+        "alias_invoice.processed",
+    ]
+    assert event_types(services) == [
+        "alias_invoice.received",
+        "alias_invoice.processing",
+        "invoice.created",
+        "invoice.finalized",
+        "alias_invoice.processed",
+        "payment_request.sent",
+    ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:00:13.006167
+Create Date: 2026-11-30 20:12:03.557837
 """
 
 from collections.abc import Sequence
@@ -109,6 +109,34 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_customers_created"), ["created"], unique=False)
 
     op.create_table(
+        "events",
+        sa.Column(
+            "seq",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("livemode", sa.Boolean(), nullable=False),
+        sa.Column("type", sa.String(length=64), nullable=False),
+        sa.Column("object", sa.JSON(), nullable=False),
+        sa.Column("request_id", sa.String(length=40), nullable=True),
+        sa.Column("idempotency_key", sa.String(length=255), nullable=True),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_events_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_events")),
+        sa.UniqueConstraint("id", name=op.f("uq_events_id")),
+    )
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_events_account_seq", ["account_id", "livemode", "seq"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_events_created"), ["created"], unique=False)
+
+    op.create_table(
         "idempotency_keys",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("account_id", sa.String(length=40), nullable=False),
@@ -171,6 +199,32 @@ def upgrade() -> None:
     with op.batch_alter_table("tax_rates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_tax_rates_account_id"), ["account_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tax_rates_created"), ["created"], unique=False)
+
+    op.create_table(
+        "webhook_endpoints",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("livemode", sa.Boolean(), nullable=False),
+        sa.Column("url", sa.String(length=2048), nullable=False),
+        sa.Column("enabled_events", sa.JSON(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("description", sa.String(length=500), nullable=True),
+        sa.Column("metadata", sa.JSON(), nullable=False),
+        sa.Column("secret", sa.String(length=80), nullable=False),
+        sa.Column("failing_since", sa.BigInteger(), nullable=True),
+        sa.Column("disabled_reason", sa.Text(), nullable=True),
+        sa.Column("deleted", sa.Boolean(), nullable=False),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["accounts.id"], name=op.f("fk_webhook_endpoints_account_id_accounts")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_endpoints")),
+    )
+    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_webhook_endpoints_account_id"), ["account_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_webhook_endpoints_created"), ["created"], unique=False)
 
     op.create_table(
         "email_aliases",
@@ -236,6 +290,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_notifications_status"), ["status"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_notifications_subject_id"), ["subject_id"], unique=False
+        )
+
+    op.create_table(
+        "webhook_deliveries",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("event_id", sa.String(length=40), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=40), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.BigInteger(), nullable=False),
+        sa.Column("claimed_at", sa.BigInteger(), nullable=True),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.Column("finished_at", sa.BigInteger(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["webhook_endpoints.id"],
+            name=op.f("fk_webhook_deliveries_endpoint_id_webhook_endpoints"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["events.id"], name=op.f("fk_webhook_deliveries_event_id_events")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_deliveries")),
+        sa.UniqueConstraint(
+            "event_id", "endpoint_id", name=op.f("uq_webhook_deliveries_event_id_endpoint_id")
+        ),
+    )
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_webhook_deliveries_due", ["status", "next_attempt_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_endpoint_id"), ["endpoint_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_deliveries_event_id"), ["event_id"], unique=False
         )
 
     op.create_table(
@@ -310,6 +399,42 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_alias_invoices_phase_claimed", ["phase", "claimed_at", "available_at"], unique=False
+        )
+
+    op.create_table(
+        "webhook_attempts",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("delivery_id", sa.String(length=40), nullable=False),
+        sa.Column("endpoint_id", sa.String(length=40), nullable=False),
+        sa.Column("event_id", sa.String(length=40), nullable=False),
+        sa.Column("url", sa.String(length=2048), nullable=False),
+        sa.Column("status_code", sa.Integer(), nullable=True),
+        sa.Column("duration_ms", sa.Integer(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("succeeded", sa.Boolean(), nullable=False),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["delivery_id"],
+            ["webhook_deliveries.id"],
+            name=op.f("fk_webhook_attempts_delivery_id_webhook_deliveries"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["endpoint_id"],
+            ["webhook_endpoints.id"],
+            name=op.f("fk_webhook_attempts_endpoint_id_webhook_endpoints"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_webhook_attempts")),
+    )
+    with op.batch_alter_table("webhook_attempts", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_webhook_attempts_created"), ["created"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_webhook_attempts_delivery_id"), ["delivery_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_attempts_endpoint_id"), ["endpoint_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_webhook_attempts_event_id"), ["event_id"], unique=False
         )
 
     op.create_table(
@@ -607,6 +732,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_extractions_alias_invoice_id"))
 
     op.drop_table("extractions")
+    with op.batch_alter_table("webhook_attempts", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_attempts_event_id"))
+        batch_op.drop_index(batch_op.f("ix_webhook_attempts_endpoint_id"))
+        batch_op.drop_index(batch_op.f("ix_webhook_attempts_delivery_id"))
+        batch_op.drop_index(batch_op.f("ix_webhook_attempts_created"))
+
+    op.drop_table("webhook_attempts")
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
         batch_op.drop_index("ix_alias_invoices_phase_claimed")
         batch_op.drop_index(batch_op.f("ix_alias_invoices_email_alias_id"))
@@ -614,6 +746,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_alias_invoices_account_received")
 
     op.drop_table("alias_invoices")
+    with op.batch_alter_table("webhook_deliveries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_event_id"))
+        batch_op.drop_index(batch_op.f("ix_webhook_deliveries_endpoint_id"))
+        batch_op.drop_index("ix_webhook_deliveries_due")
+
+    op.drop_table("webhook_deliveries")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notifications_subject_id"))
         batch_op.drop_index(batch_op.f("ix_notifications_status"))
@@ -627,6 +765,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_email_aliases_account_id"))
 
     op.drop_table("email_aliases")
+    with op.batch_alter_table("webhook_endpoints", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_webhook_endpoints_created"))
+        batch_op.drop_index(batch_op.f("ix_webhook_endpoints_account_id"))
+
+    op.drop_table("webhook_endpoints")
     with op.batch_alter_table("tax_rates", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_tax_rates_created"))
         batch_op.drop_index(batch_op.f("ix_tax_rates_account_id"))
@@ -640,6 +783,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_idempotency_keys_created"))
 
     op.drop_table("idempotency_keys")
+    with op.batch_alter_table("events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_events_created"))
+        batch_op.drop_index("ix_events_account_seq")
+
+    op.drop_table("events")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_created"))
         batch_op.drop_index(batch_op.f("ix_customers_account_id"))

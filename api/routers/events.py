@@ -1,0 +1,67 @@
+"""/v1/events: what happened, newest first, as Stripe lists events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import Field
+from sqlalchemy import or_
+from sqlalchemy.orm import Session
+
+from api.context import Auth
+from api.lists import ListParams, RangeFilter, apply_range, paginate
+from api.params import openapi_query, parse_model, read_params
+from models.events import Event, event_json
+from models.scoped import get_scoped, select_scoped
+from models.webhooks import pending_counts
+
+router = APIRouter(tags=["events"])
+
+
+class EventList(ListParams):
+    # An exact type or a pattern with `*` wildcards (`alias_invoice.*`); `types` takes several.
+    type: str | None = Field(default=None, max_length=100)
+    types: list[str] | None = Field(default=None, max_length=20)
+    created: int | RangeFilter | None = None
+
+
+def like_pattern(pattern: str) -> str:
+    """`*` is the only wildcard; SQL's own (`%`, `_` as in alias_invoice) are matched literally."""
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+def render_page(session: Session, events: list[Event]) -> list[dict[str, Any]]:
+    pending = pending_counts(session, [e.id for e in events])
+    return [event_json(e, pending.get(e.id, 0)) for e in events]
+
+
+@router.get("/v1/events/{event_id}")
+def retrieve(event_id: str, ctx: Auth) -> dict[str, Any]:
+    with ctx.services.sessions() as session:
+        event = get_scoped(session, Event, "event", event_id, ctx.account_id, ctx.livemode)
+        return render_page(session, [event])[0]
+
+
+@router.get("/v1/events", openapi_extra=openapi_query(EventList))
+async def list_events(request: Request, ctx: Auth) -> dict[str, Any]:
+    raw, _ = await read_params(request)
+    params = parse_model(EventList, raw, stringly=True)
+    stmt = select_scoped(Event, ctx.account_id, ctx.livemode)
+    patterns = [p for p in [params.type, *(params.types or [])] if p]
+    if patterns:
+        stmt = stmt.where(or_(*(Event.type.like(like_pattern(p), escape="\\") for p in patterns)))
+    stmt = apply_range(stmt, Event.created, params.created)
+    with ctx.services.sessions() as session:
+        page = paginate(
+            session,
+            stmt,
+            id_col=Event.id,
+            sort_col=Event.seq,
+            params=params,
+            url="/v1/events",
+            render=lambda event: event,
+        )
+        page["data"] = render_page(session, page["data"])
+        return page

@@ -1,0 +1,80 @@
+"""The API's JSON for the objects this layer emits in events: an alias invoice and the payment
+request it carries. One function per shape; the API renders them with the same functions, so an
+event's `data.object` is the object as `GET` returns it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models.alias_invoices import AliasInvoice
+from models.blobstore import BlobStore
+from models.payments import PaymentRequest
+
+PDF_URL_TTL = 3600  # seconds a signed document URL stays valid
+
+
+def payment_link(public_url: str, request_id: str) -> str:
+    return f"{public_url}/pay/{request_id}"
+
+
+def payment_request_json(pr: PaymentRequest, public_url: str) -> dict[str, Any]:
+    return {
+        "id": pr.id,
+        "object": "payment_request",
+        "invoice": pr.invoice_id,
+        "payment_link": payment_link(public_url, pr.id),
+        "amount": pr.amount,
+        "currency": pr.currency,
+        "status": pr.status,
+        "sent_via": list(pr.sent_via),
+        "sent_at": pr.sent_at,
+        "created": pr.created,
+        "livemode": pr.livemode,
+    }
+
+
+def alias_invoice_json(
+    row: AliasInvoice, *, pdf_url: str | None, payment_request: dict[str, Any] | None
+) -> dict[str, Any]:
+    error = None
+    if row.error_code:
+        error = {"code": row.error_code, "message": row.error_message}
+    return {
+        "id": row.id,
+        "object": "alias_invoice",
+        "email_alias": row.email_alias_id,
+        "alias_email": row.alias_email,
+        "tenant": row.customer_id,
+        "status": row.status,
+        "sender_email": row.sender_email,
+        "subject": row.subject,
+        "pdf_url": pdf_url,
+        "pdf_filename": row.pdf_filename,
+        "extracted_data": row.extracted_data,
+        "payment_request": payment_request,
+        "payment_intent": row.payment_intent,
+        "error": error,
+        "metadata": row.metadata_,
+        "received_at": row.received_at,
+        "processed_at": row.processed_at,
+        "paid_at": row.paid_at,
+        "created": row.created,
+        "livemode": row.livemode,
+    }
+
+
+def alias_invoice_object(
+    session: Session, row: AliasInvoice, *, blobs: BlobStore, public_url: str
+) -> dict[str, Any]:
+    """The alias invoice with its signed document URL and its payment request expanded."""
+    pdf_url = None
+    if row.pdf_blob_key:
+        pdf_url = blobs.signed_url(row.pdf_blob_key, PDF_URL_TTL, row.pdf_filename)
+    pr_json = None
+    if row.payment_request_id:
+        pr = session.get(PaymentRequest, row.payment_request_id)
+        if pr is not None:
+            pr_json = payment_request_json(pr, public_url)
+    return alias_invoice_json(row, pdf_url=pdf_url, payment_request=pr_json)
