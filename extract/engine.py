@@ -15,6 +15,7 @@ from extract.config import ExtractConfig
 from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
 from extract.einvoice import EInvoice, parse_einvoice
+from extract.fingerprint import text_fingerprint
 from extract.guard import failure_boundary
 from extract.layout import PageLayout, Segment
 from extract.lexicon import fold
@@ -92,6 +93,7 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
         text_pages=sum(1 for p in pages if p.source == "text"),
         ocr_pages=sum(1 for p in pages if p.source == "ocr"),
         languages=languages,
+        text_fingerprint=text_fingerprint(line.text for p in pages for line in p.lines),
     )
 
 

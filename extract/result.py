@@ -63,6 +63,8 @@ class Extraction:
     text_pages: int = 0
     ocr_pages: int = 0
     languages: tuple[str, ...] = field(default=())
+    # SimHash of the document's words (extract/fingerprint.py): a re-scan has (almost) the same.
+    text_fingerprint: str | None = None
 
     def value(self, name: str) -> object:
         fv = self.fields.get(name)
@@ -84,6 +86,7 @@ class Extraction:
         data["reasons"] = list(self.reasons)
         data["pages"] = {"total": self.pages, "text": self.text_pages, "ocr": self.ocr_pages}
         data["languages"] = list(self.languages)
+        data["text_fingerprint"] = self.text_fingerprint
         return data
 
 

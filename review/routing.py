@@ -6,7 +6,7 @@ document is an invoice, and the fields a payment needs are present and positive.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,3 +125,26 @@ def not_payable(result: Mapping[str, Any]) -> list[dict[str, Any]]:
             else "The amount due is negative (a credit), so there is nothing to request."
         )
     return [{"code": "not_payable", "field": field, "message": why}] if why else []
+
+
+def with_reasons(decision: Decision, more: Sequence[dict[str, Any]]) -> Decision:
+    """The decision once checks that need the database (duplicates, rules) added theirs."""
+    reasons = (*decision.reasons, *more)
+    return Decision(bill=not reasons, reasons=reasons)
+
+
+def possible_duplicate(match: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """A probable copy of a document the tenant already sent (review/duplicates.py)."""
+    if not match or match.get("certainty") != "probable":
+        return []
+    matched = ", ".join(str(m).replace("_", " ") for m in match.get("matched") or [])
+    return [
+        {
+            "code": "possible_duplicate",
+            "field": None,
+            "message": f"Looks like {match['alias_invoice']} ({match['state']}): same {matched}.",
+            "duplicate_of": match["alias_invoice"],
+            "state": match["state"],
+            "matched": list(match.get("matched") or []),
+        }
+    ]

@@ -15,6 +15,10 @@ def test_default_threshold_is_the_installation_default(api: Api) -> None:
         "review_threshold": 0.7,
         "review_threshold_source": "default",
         "default_review_threshold": 0.7,
+        "max_auto_amount": {},
+        "allowed_currencies": [],
+        "trusted_senders": {},
+        "first_invoice_from_vendor_review": False,
     }
 
 
