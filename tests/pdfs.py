@@ -87,3 +87,67 @@ def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200) -> bytes:
         append_images=[image.copy() for _ in range(pages - 1)],
     )
     return out.getvalue()
+
+
+CII_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocument><ram:ID>{reference}</ram:ID><ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime><udt:DateTimeString format="102">{issue}</udt:DateTimeString>
+  </ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+  {lines}
+  <ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>{vendor}</ram:Name>
+  </ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeSettlement>
+   <ram:InvoiceCurrencyCode>{currency}</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime>
+    <udt:DateTimeString format="102">{due}</udt:DateTimeString></ram:DueDateDateTime>
+   </ram:SpecifiedTradePaymentTerms>
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:TaxBasisTotalAmount>{total}</ram:TaxBasisTotalAmount>
+    <ram:TaxTotalAmount currencyID="{currency}">0</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>{total}</ram:GrandTotalAmount>
+    <ram:DuePayableAmount>{total}</ram:DuePayableAmount>
+   </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+"""
+CII_LINE = """<ram:IncludedSupplyChainTradeLineItem>
+   <ram:SpecifiedTradeProduct><ram:Name>{name}</ram:Name></ram:SpecifiedTradeProduct>
+   <ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>
+    <ram:LineTotalAmount>{amount}</ram:LineTotalAmount>
+   </ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>
+  </ram:IncludedSupplyChainTradeLineItem>"""
+
+
+def with_cii(
+    pdf: bytes,
+    *,
+    currency: str,
+    total: str,
+    lines: tuple[tuple[str, str], ...],
+    reference: str = "INV-2026-0042",
+    vendor: str = "Northside Property Management Ltd",
+    issue: str = "20260105",
+    due: str = "20260201",
+) -> bytes:
+    """The PDF with an embedded Factur-X (CII) invoice, amounts written as XML decimals."""
+    from pypdf import PdfReader, PdfWriter
+
+    xml = CII_TEMPLATE.format(
+        reference=reference,
+        issue=issue,
+        due=due,
+        vendor=vendor,
+        currency=currency,
+        total=total,
+        lines="\n  ".join(CII_LINE.format(name=n, amount=a) for n, a in lines),
+    )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment("factur-x.xml", xml.encode("utf-8"))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
