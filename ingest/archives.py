@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import lzma
+import struct
 import zipfile
 import zlib
 
@@ -41,7 +42,7 @@ def members_in_zip(data: bytes, budget: ArchiveBudget) -> list[tuple[str, bytes]
     """(name, bytes) of every member named like a document; [] when it is not a readable zip."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError, struct.error):
         return []  # not an archive after all (e.g. PK bytes in an octet stream): no documents
     limits = budget.limits
     found = []
@@ -86,6 +87,14 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: ArchiveBudget
                 chunks.append(chunk)
     except (RuntimeError, NotImplementedError):
         return None  # encrypted, or a compression method we cannot read: nothing to bill
-    except (zlib.error, lzma.LZMAError, zipfile.BadZipFile, EOFError, OSError) as exc:
+    except (
+        zlib.error,
+        lzma.LZMAError,
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,  # a damaged local header makes zipfile seek before the start
+        struct.error,
+    ) as exc:
         raise MalformedContent(f"Malformed content: a damaged archive member ({exc})") from exc
     return b"".join(chunks)

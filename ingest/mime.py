@@ -16,7 +16,7 @@ import quopri
 import re
 from dataclasses import dataclass
 from email import policy
-from email.errors import HeaderParseError, MessageError
+from email.errors import MessageError
 from email.header import decode_header, make_header
 from email.message import Message
 from email.parser import BytesParser
@@ -178,6 +178,8 @@ class _Walk:
             self._add(filename, content_type, whole, _content_id(part))
 
     def _add(self, filename: str, content_type: str, data: bytes, content_id: str | None) -> None:
+        if not data:
+            return  # an empty part labelled a PDF holds nothing to bill
         kind = image_type(data[:16])
         if kind is None and not is_pdf(content_type, filename, data[:_HEAD_BYTES]):
             return  # a name or label promised a document the bytes do not hold
@@ -251,7 +253,8 @@ def _head(part: Message) -> bytes:
             return binascii.a2b_base64(text.encode("ascii", "ignore"))[:_HEAD_BYTES]
         except binascii.Error:
             return b""
-    raw = payload[: _HEAD_BYTES * 3].encode("ascii", "surrogateescape")
+    # compat32 hands 8-bit bytes over decoded with the part's charset: magic numbers are ASCII.
+    raw = payload[: _HEAD_BYTES * 3].encode("utf-8", "surrogateescape")
     if encoding == "quoted-printable":
         return quopri.decodestring(raw)[:_HEAD_BYTES]
     return raw[:_HEAD_BYTES]
@@ -290,7 +293,7 @@ def _decode_words(text: str) -> str:
         return _readable(text)
     try:
         return str(make_header(decode_header(text)))
-    except (HeaderParseError, LookupError, UnicodeError, ValueError):
+    except (MessageError, LookupError, UnicodeError, ValueError):  # CharsetError is a MessageError
         return _readable(text)
 
 

@@ -11,6 +11,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -43,6 +44,7 @@ def accept_message(
     rcpt_tos: Sequence[str],
     raw: bytes,
     parsed: ParsedMail | None = None,
+    sender_auth: dict[str, Any] | None = None,
 ) -> Accepted:
     """Store and record a message. The receiver hands over what its parser pool parsed; without
     it the message is parsed here (MailRefused for a defective one)."""
@@ -54,10 +56,10 @@ def accept_message(
     for document in parsed.documents:
         services.blobs.put(document_key(document), document.data, document.content_type)
     try:
-        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
+        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
     except IntegrityError:
         # The same message arrived on two connections at once; the other one won the insert.
-        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed)
+        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
 
 
 def document_key(document: Document) -> str:
@@ -73,6 +75,7 @@ def _record(
     rcpt_tos: Sequence[str],
     raw: bytes,
     parsed: ParsedMail,
+    sender_auth: dict[str, Any] | None,
 ) -> Accepted:
     now = services.clock()
     created: list[str] = []
@@ -95,7 +98,7 @@ def _record(
             session.add(message)
             session.flush()
         for alias in _aliases(session, rcpt_tos):
-            created.extend(_alias_invoices(session, message, alias, parsed, now))
+            created.extend(_alias_invoices(session, message, alias, parsed, sender_auth, now))
     return Accepted(message.id, tuple(created), duplicate)
 
 
@@ -110,7 +113,12 @@ def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
 
 
 def _alias_invoices(
-    session: Session, message: InboundMessage, alias: EmailAlias, parsed: ParsedMail, now: int
+    session: Session,
+    message: InboundMessage,
+    alias: EmailAlias,
+    parsed: ParsedMail,
+    sender_auth: dict[str, Any] | None,
+    now: int,
 ) -> list[str]:
     existing = set(
         session.scalars(
@@ -140,6 +148,7 @@ def _alias_invoices(
             content_type=document.content_type if document else None,
             sender_email=message.sender_email,
             subject=message.subject,
+            sender_auth=sender_auth,
             metadata_={},
         )
         lifecycle.received(session, row, now)

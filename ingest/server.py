@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from ingest.limits import MailLimits
 from ingest.parser_pool import ParserPool
 from ingest.rate_limits import RateLimits
+from ingest.sender_auth.dns import Resolver
 from ingest.smtp_handler import InboxHandler, InboxSMTP
 from models.services import Services
 from models.settings import Settings
@@ -55,8 +56,9 @@ def start_smtp(services: Services, port: int | None = None) -> InboxController:
         messages_per_alias_hour=settings.smtp_alias_messages_per_hour,
     )
     parser = ParserPool(mail_limits(settings), workers=settings.smtp_parsers)
+    resolver = None if settings.sender_auth == "off" else Resolver(settings.dns_server)
     controller = InboxController(
-        InboxHandler(services, parser, limits),
+        InboxHandler(services, parser, limits, resolver),
         hostname=settings.smtp_host,
         port=settings.smtp_port if port is None else port,
         server_hostname="mx.casapay.me",

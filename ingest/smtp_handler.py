@@ -8,6 +8,7 @@ the message get a permanent 5xx (`ingest.refusals`); only our own failures answe
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from typing import Any
 
@@ -24,6 +25,8 @@ from ingest.rate_limits import (
 )
 from ingest.receiver import accept_message
 from ingest.refusals import MailRefused
+from ingest.sender_auth import authenticate, not_checked
+from ingest.sender_auth.dns import Resolver
 from models.blobstore import BlobStoreError
 from models.services import Services
 
@@ -48,10 +51,17 @@ def address_defect(address: str) -> str | None:
 
 
 class InboxHandler:
-    def __init__(self, services: Services, parser: ParserPool, limits: RateLimits) -> None:
+    def __init__(
+        self,
+        services: Services,
+        parser: ParserPool,
+        limits: RateLimits,
+        resolver: Resolver | None = None,
+    ) -> None:
         self.services = services
         self.parser = parser
         self.limits = limits
+        self.resolver = resolver  # None: sender authentication is off
 
     async def handle_MAIL(
         self,
@@ -121,15 +131,34 @@ class InboxHandler:
             return refused.reply
         except ParserUnavailable:
             return TRY_LATER
-        try:
-            accepted = await asyncio.get_running_loop().run_in_executor(
+        loop = asyncio.get_running_loop()
+        sender_auth = not_checked()
+        if self.resolver is not None:
+            sender_auth = await loop.run_in_executor(
                 None,
-                accept_message,
-                self.services,
-                envelope.mail_from or "",
-                list(envelope.rcpt_tos),
-                raw,
-                parsed,
+                functools.partial(
+                    authenticate,
+                    self.resolver,
+                    raw,
+                    ip=_client(session),
+                    helo=session.host_name or "",
+                    mail_from=envelope.mail_from or "",
+                    from_domain=parsed.from_domain,
+                    enforced=self.services.settings.sender_auth == "enforce",
+                ),
+            )
+        try:
+            accepted = await loop.run_in_executor(
+                None,
+                functools.partial(
+                    accept_message,
+                    self.services,
+                    envelope.mail_from or "",
+                    list(envelope.rcpt_tos),
+                    raw,
+                    parsed,
+                    sender_auth,
+                ),
             )
         except TRANSIENT:
             log.exception("could not store message from %s", envelope.mail_from)

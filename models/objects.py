@@ -51,6 +51,7 @@ def alias_invoice_json(
         "tenant": row.customer_id,
         "status": row.status,
         "sender_email": row.sender_email,
+        "sender_auth": row.sender_auth,
         "subject": row.subject,
         "pdf_url": pdf_url,
         "pdf_filename": row.pdf_filename,

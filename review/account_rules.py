@@ -25,8 +25,8 @@ from review.thresholds import validate_threshold
 MAX_TRUSTED = 50
 _ADDRESS = re.compile(r"^[^@\s]{1,64}@[a-z0-9.-]{1,253}\.[a-z]{2,63}$")
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
-# Ingest's sender_auth verdicts that prove the sender (anything else, when recorded, does not).
-AUTHENTICATED = ("pass", "authenticated")
+# Ingest's sender_auth verdict that proves the sender (anything else, when recorded, does not).
+AUTHENTICATED = ("pass",)
 
 
 def _account(session: Session, account_id: str, *, lock: bool = False) -> Account:

@@ -26,7 +26,7 @@ from review.account_rules import rules_for, sender_of
 from review.billing_path import bill_alias_invoice
 from review.duplicate_lookup import DUPLICATE, compare_with_earlier, duplicate_message
 from review.items import emit_item
-from review.routing import decide, possible_duplicate, with_reasons
+from review.routing import decide, hold, possible_duplicate, sender_reasons
 from review.rules import rule_reasons
 from review.thresholds import threshold_for
 
@@ -76,9 +76,10 @@ def _route(session: Session, services: Services, claim: Claim) -> None:
         if seen.match.certain:
             lifecycle.fail(session, claim, DUPLICATE, duplicate_message(seen.match), now=now)
             return
-    decision = with_reasons(
+    decision = hold(
         decide(extraction.result, threshold),
         [
+            *sender_reasons(row.sender_auth),
             *possible_duplicate(row.duplicate_of),
             *rule_reasons(
                 extraction.result,

@@ -6,7 +6,7 @@ document is an invoice, and the fields a payment needs are present and positive.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,12 +127,6 @@ def not_payable(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [{"code": "not_payable", "field": field, "message": why}] if why else []
 
 
-def with_reasons(decision: Decision, more: Sequence[dict[str, Any]]) -> Decision:
-    """The decision once checks that need the database (duplicates, rules) added theirs."""
-    reasons = (*decision.reasons, *more)
-    return Decision(bill=not reasons, reasons=reasons)
-
-
 def possible_duplicate(match: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     """A probable copy of a document the tenant already sent (review/duplicates.py)."""
     if not match or match.get("certainty") != "probable":
@@ -148,3 +142,30 @@ def possible_duplicate(match: Mapping[str, Any] | None) -> list[dict[str, Any]]:
             "matched": list(match.get("matched") or []),
         }
     ]
+
+
+def sender_reasons(sender_auth: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """A spoofing risk (ingest's sender authentication, when enforced) is held for review."""
+    if not sender_auth or not sender_auth.get("enforced"):
+        return []
+    if sender_auth.get("verdict") not in ("fail", "temperror"):
+        return []
+    domain = sender_auth.get("from_domain") or "(none)"
+    return [
+        {
+            "code": "sender_not_authenticated",
+            "field": None,
+            "message": (
+                f"The sender's domain {domain} did not authenticate "
+                f"(SPF {sender_auth.get('spf')}, DKIM {sender_auth.get('dkim')}, "
+                f"DMARC {sender_auth.get('dmarc')}): anyone could have sent this invoice."
+            ),
+        }
+    ]
+
+
+def hold(decision: Decision, reasons: list[dict[str, Any]]) -> Decision:
+    """The decision with more reasons to ask a person (none: unchanged)."""
+    if not reasons:
+        return decision
+    return Decision(bill=False, reasons=(*decision.reasons, *reasons))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:16:40.082637
+Create Date: 2026-11-30 20:26:06.758302
 """
 
 from collections.abc import Sequence
