@@ -14,5 +14,4 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy . && .venv/bin/lint-imports
 
 bench:
-	OMP_THREAD_LIMIT=1 .venv/bin/python bench/extract_speed.py
-	.venv/bin/python bench/smtp_ingest.py
+	OMP_THREAD_LIMIT=1 .venv/bin/python bench/run_all.py

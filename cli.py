@@ -19,16 +19,16 @@ log = logging.getLogger("casapay")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from models.logs import configure
+
+    configure(role=args.command)
     result: int = args.run(args)
     return result
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casapay", description=__doc__)
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
 
     cmd = sub.add_parser("serve", help="API + SMTP + worker in one process (embedded defaults)")
     cmd.set_defaults(run=_serve)
@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     cmd.add_argument("--json", action="store_true")
     cmd.add_argument("--xml", choices=["both", "with", "without"], default="both")
     cmd.add_argument("--threshold", type=float, default=0.7)
+    cmd.add_argument(
+        "--calibration",
+        action="store_true",
+        help="reliability table (confidence bins vs observed accuracy) on held-out families",
+    )
+    cmd.add_argument("--jobs", type=int, default=1, help="worker processes (OCR is CPU-bound)")
     cmd.set_defaults(run=_eval)
 
     ops = sub.add_parser("ops-users", help="review workbench staff").add_subparsers(required=True)
@@ -174,7 +180,14 @@ def _extract(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     from extract.cli_commands import run_eval
 
-    return run_eval(args.directory, as_json=args.json, use_xml=args.xml, threshold=args.threshold)
+    return run_eval(
+        args.directory,
+        as_json=args.json,
+        use_xml=args.xml,
+        threshold=args.threshold,
+        calibration=args.calibration,
+        jobs=args.jobs,
+    )
 
 
 def _api(_args: argparse.Namespace) -> int:
@@ -185,19 +198,28 @@ def _api(_args: argparse.Namespace) -> int:
     services = _services()
     settings = services.settings
     uvicorn.run(
-        create_app(services), host=settings.api_host, port=settings.api_port, log_level="info"
+        create_app(services),
+        host=settings.api_host,
+        port=settings.api_port,
+        log_level="info",
+        log_config=None,  # uvicorn's lines go through the process's formatter (models.logs)
     )
     return 0
 
 
 def _smtp(_args: argparse.Namespace) -> int:
     from ingest.server import start_smtp
+    from models.metrics import serve_port
 
     services = _services()
+    settings = services.settings
     controller = start_smtp(services)
-    log.info("SMTP receiver on %s:%s", services.settings.smtp_host, services.settings.smtp_port)
+    exporter = serve_port(settings.metrics_host, settings.smtp_metrics_port, "smtp")
+    log.info("SMTP receiver on %s:%s", settings.smtp_host, settings.smtp_port)
     _wait_for_signal()
     controller.stop()
+    if exporter:
+        exporter.stop()
     return 0
 
 
@@ -209,6 +231,7 @@ class WorkerRuntime:
         from dramatiq import Worker
 
         from billing import actors as billing_actors
+        from billing.reminders import send_due_reminders
         from extract import actors as extract_actors
         from models.events import purge_expired
         from models.periodic import Periodic
@@ -223,7 +246,9 @@ class WorkerRuntime:
         self.worker = Worker(
             queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
         )
-        self.periodic = Periodic(services, [sweep, webhook_actors.send_due, purge_expired])
+        self.periodic = Periodic(
+            services, [sweep, webhook_actors.send_due, send_due_reminders, purge_expired]
+        )
 
     def start(self) -> WorkerRuntime:
         self.worker.start()
@@ -240,11 +265,17 @@ def start_worker(services: Services) -> WorkerRuntime:
 
 
 def _worker(_args: argparse.Namespace) -> int:
+    from models.metrics import serve_port
+
     services = _services()
+    settings = services.settings
     runtime = start_worker(services)
-    log.info("worker running (%s threads)", services.settings.worker_threads)
+    exporter = serve_port(settings.metrics_host, settings.worker_metrics_port, "worker")
+    log.info("worker running (%s threads)", settings.worker_threads)
     _wait_for_signal()
     runtime.stop()
+    if exporter:
+        exporter.stop()
     return 0
 
 
@@ -271,7 +302,11 @@ def _serve(_args: argparse.Namespace) -> int:
     )
     try:
         uvicorn.run(
-            create_app(services), host=settings.api_host, port=settings.api_port, log_level="info"
+            create_app(services),
+            host=settings.api_host,
+            port=settings.api_port,
+            log_level="info",
+            log_config=None,
         )
     finally:
         controller.stop()

@@ -5,16 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import workbench
-from api.billing_schemas import install_error_docs
 from api.body_limit import BodyLimitMiddleware
 from api.errors import install_error_handlers
+from api.http_metrics import HttpMetricsMiddleware
 from api.idempotency import IdempotencyMiddleware
+from api.openapi import install_openapi
 from api.response_headers import ResponseHeadersMiddleware
 from api.routers import (
     account_settings,
     alias_invoices,
     assets,
     customers,
+    docs,
     email_aliases,
     events,
     files,
@@ -22,6 +24,7 @@ from api.routers import (
     hosted,
     invoice_items,
     invoices,
+    metrics,
     review_items,
     tax_rates,
     webhook_endpoints,
@@ -31,6 +34,8 @@ from models.services import Services
 
 def create_app(services: Services) -> FastAPI:
     app = FastAPI(
+        docs_url=None,  # api.routers.docs serves /docs and /redoc with local assets
+        redoc_url=None,
         title="CasaPay API",
         version="2026-11-21",
         description="Stripe-style API for alias invoices, invoices and invoice items.",
@@ -42,10 +47,12 @@ def create_app(services: Services) -> FastAPI:
     app.add_middleware(IdempotencyMiddleware, services=services)
     app.add_middleware(ResponseHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_request_bytes)
+    app.add_middleware(HttpMetricsMiddleware, router=app.router)
 
     for module in (
         health,
         assets,
+        docs,
         files,
         customers,
         email_aliases,
@@ -58,8 +65,9 @@ def create_app(services: Services) -> FastAPI:
         account_settings,
         events,
         webhook_endpoints,
+        metrics,
         workbench,
     ):
         app.include_router(module.router)
-    install_error_docs(app)
+    install_openapi(app)
     return app

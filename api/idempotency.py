@@ -112,12 +112,16 @@ class IdempotencyMiddleware:
         await self._run(scope, body, send, key, claim)
 
     async def _run(self, scope: Scope, body: bytes, send: Send, key: str, row_id: str) -> None:
+        """Run the request; its reply goes out only once it is saved, so a client that retries
+        the moment it has the reply finds the key done, never still in progress."""
         status = 500
         content_type = "application/json"
+        start: Message | None = None
         chunks: list[bytes] = []
+        finished = False
 
         async def capture(message: Message) -> None:
-            nonlocal status, content_type
+            nonlocal status, content_type, start, finished
             if message["type"] == "http.response.start":
                 status = message["status"]
                 raw_headers = list(message.get("headers", []))
@@ -125,24 +129,36 @@ class IdempotencyMiddleware:
                     if name.lower() == b"content-type":
                         content_type = value.decode("latin-1")
                 raw_headers.append((b"idempotency-key", key.encode("latin-1", "replace")))
-                message = {**message, "headers": raw_headers}
+                start = {**message, "headers": raw_headers}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
-            await send(message)
+                if not message.get("more_body", False):
+                    payload = b"".join(chunks)
+                    await run_in_threadpool(self._finish, row_id, status, payload, content_type)
+                    finished = True
+                    assert start is not None
+                    await send(start)
+                    await send({"type": "http.response.body", "body": payload})
+            else:
+                await send(message)
 
         try:
             await self.app(scope, _replay(body), capture)
         except Exception:
-            # Stripe saves 500s too: a retry must not run a half-done request a second time.
-            error = ApiError(500, "An unexpected error occurred on our side.", type_="api_error")
-            payload = json.dumps(error.body()).encode()
-            await run_in_threadpool(self._save, row_id, 500, payload, "application/json")
+            if not finished:
+                # Stripe saves 500s too: a retry must not run a half-done request a second time.
+                error = ApiError(
+                    500, "An unexpected error occurred on our side.", type_="api_error"
+                )
+                payload = json.dumps(error.body()).encode()
+                await run_in_threadpool(self._save, row_id, 500, payload, "application/json")
             raise
-        payload = b"".join(chunks)
+
+    def _finish(self, row_id: str, status: int, payload: bytes, content_type: str) -> None:
         if _is_unsaved(status, payload):
-            await run_in_threadpool(self._release, row_id)
+            self._release(row_id)
         else:
-            await run_in_threadpool(self._save, row_id, status, payload, content_type)
+            self._save(row_id, status, payload, content_type)
 
     def _owner(self, authorization: str | None) -> tuple[str, bool] | None:
         try:

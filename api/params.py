@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -63,6 +63,18 @@ def _reject_nul(node: Any, name: str) -> None:
         )
 
 
+def Params(model: type[M]) -> Any:
+    """A dependency that decodes the request's parameters into `model`:
+    `params: Annotated[CustomerCreate, Params(CustomerCreate)]`. Declare it after `ctx: Auth`,
+    so a request without a valid key gets its 401 before any 400 about its parameters."""
+
+    async def dependency(request: Request) -> M:
+        raw, stringly = await read_params(request)
+        return parse_model(model, raw, stringly=stringly)
+
+    return Depends(dependency)
+
+
 def parse_model(model: type[M], params: dict[str, Any], *, stringly: bool) -> M:
     params = {k: v for k, v in params.items() if k != "expand" or "expand" in model.model_fields}
     try:
@@ -110,41 +122,3 @@ def _to_api_error(exc: ValidationError) -> ApiError:
             return ApiError(400, f"Invalid {param}: must be {expected}.", code=code, param=param)
     message = error["msg"].removeprefix("Value error, ")
     return ApiError(400, f"Invalid {param}: {message}", code="parameter_invalid", param=param)
-
-
-def openapi_body(model: type[BaseModel]) -> dict[str, Any]:
-    """`openapi_extra` documenting a body we parse ourselves (JSON or form)."""
-    schema = inline_refs(model.model_json_schema())
-    content = {
-        "application/json": {"schema": schema},
-        "application/x-www-form-urlencoded": {"schema": schema},
-    }
-    return {"requestBody": {"required": False, "content": content}}
-
-
-def openapi_query(model: type[BaseModel]) -> dict[str, Any]:
-    schema = inline_refs(model.model_json_schema())
-    parameters = []
-    for name, prop in schema.get("properties", {}).items():
-        param: dict[str, Any] = {"name": name, "in": "query", "required": False, "schema": prop}
-        if prop.get("type") == "object" or "anyOf" in prop:
-            param.update(style="deepObject", explode=True)
-        parameters.append(param)
-    return {"parameters": parameters}
-
-
-def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
-    defs = schema.pop("$defs", {})
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and ref.startswith("#/$defs/"):
-                return walk(dict(defs[ref.removeprefix("#/$defs/")]))
-            return {k: walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    result: dict[str, Any] = walk(schema)
-    return result

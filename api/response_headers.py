@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models import logs
 from models.ids import new_id
 
 PAGE_POLICY = (
@@ -43,7 +44,7 @@ class ResponseHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = new_id("req", 14)
-        # Handlers read it as request.state.request_id: the events they write name the request.
+        # Handlers read it (api.context.request_id_of) to name the request in what they record.
         scope.setdefault("state", {})["request_id"] = request_id
         extra = [(b"request-id", request_id.encode()), *security_headers(scope["path"])]
 
@@ -55,4 +56,5 @@ class ResponseHeadersMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        with logs.bind(request_id=request_id):  # every log line of this request names it
+            await self.app(scope, receive, send_with_headers)

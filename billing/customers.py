@@ -7,8 +7,22 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models.customers import Customer
+from models.errors import InvalidRequest
 from models.ids import new_id
+from models.notices import LOCALES
 from models.scoped import get_scoped
+
+
+def check_locale(locale: str | None) -> str | None:
+    """One of the six languages of tenant emails, or None (then the document's language)."""
+    if locale is None or locale == "":
+        return None
+    value = locale.lower().replace("_", "-").split("-")[0]
+    if value not in LOCALES:
+        raise InvalidRequest(
+            f"Invalid locale {locale!r}: use one of {', '.join(LOCALES)}.", param="locale"
+        )
+    return value
 
 
 def create_customer(
@@ -20,6 +34,7 @@ def create_customer(
     name: str | None,
     metadata: dict[str, str],
     now: int,
+    locale: str | None = None,
 ) -> Customer:
     customer = Customer(
         id=new_id("cus"),
@@ -27,6 +42,7 @@ def create_customer(
         livemode=livemode,
         email=email,
         name=name,
+        locale=check_locale(locale),
         metadata_=metadata,
         created=now,
     )
@@ -45,6 +61,7 @@ def customer_json(customer: Customer) -> dict[str, Any]:
         "object": "customer",
         "email": customer.email,
         "name": customer.name,
+        "locale": customer.locale,
         "metadata": customer.metadata_,
         "created": customer.created,
         "livemode": customer.livemode,

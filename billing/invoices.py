@@ -342,7 +342,26 @@ def item_json(item: InvoiceItem) -> dict[str, Any]:
     }
 
 
-def invoice_json(session: Session, invoice: Invoice, public_url: str) -> dict[str, Any]:
+def items_for(session: Session, invoice_ids: Sequence[str]) -> dict[str, list[InvoiceItem]]:
+    """The items of several invoices in one statement (a list page renders without N+1)."""
+    grouped: dict[str, list[InvoiceItem]] = {i: [] for i in invoice_ids}
+    if not invoice_ids:
+        return grouped
+    stmt = select(InvoiceItem).where(InvoiceItem.invoice_id.in_(invoice_ids))
+    for item in session.scalars(stmt.order_by(InvoiceItem.position, InvoiceItem.id)):
+        grouped[item.invoice_id].append(item)
+    return grouped
+
+
+def invoice_json(
+    session: Session,
+    invoice: Invoice,
+    public_url: str,
+    *,
+    items: Sequence[InvoiceItem] | None = None,
+) -> dict[str, Any]:
+    if items is None:
+        items = items_of(session, invoice.id)
     return {
         "id": invoice.id,
         "object": "invoice",
@@ -353,7 +372,7 @@ def invoice_json(session: Session, invoice: Invoice, public_url: str) -> dict[st
         "amount_remaining": invoice.amount_remaining,
         "currency": invoice.currency,
         "due_date": invoice.due_date,
-        "line_items": [item_json(i) for i in items_of(session, invoice.id)],
+        "line_items": [item_json(i) for i in items],
         "subtotal": invoice.subtotal,
         "subtotal_excluding_tax": invoice.subtotal - _included_tax(invoice),
         "tax": invoice.tax,
@@ -369,6 +388,9 @@ def invoice_json(session: Session, invoice: Invoice, public_url: str) -> dict[st
         "hosted_invoice_url": hosted_invoice_url(public_url, invoice),
         "payment_intent": invoice.payment_intent,
         "paid_out_of_band": invoice.paid_out_of_band,
+        # Stripe's fields, constant here: the tenant pays through a link, nothing auto-finalizes.
+        "collection_method": "send_invoice",
+        "auto_advance": False,
         "alias_invoice": invoice.alias_invoice_id,
         "metadata": invoice.metadata_,
         "finalized_at": invoice.finalized_at,

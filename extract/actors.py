@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
-from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
-from models import lifecycle
+from extract import ExtractConfig, Extraction, ExtractionFailed
+from extract.sandbox import extract_in_sandbox
+from models import lifecycle, metrics
 from models.alias_invoices import Extraction as ExtractionRow
 from models.blobstore import BlobNotFound
 from models.ids import new_id
@@ -39,7 +41,8 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
     try:
         document = services.blobs.get(claim.blob_key)
         reference = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
-        result = extract_pdf(document, ExtractConfig(reference_date=reference))
+        started = time.perf_counter()
+        result = extract_in_sandbox(document, ExtractConfig(reference_date=reference))
     except ExtractionFailed as failure:
         _fail(services, claim, failure.code, failure.message)
         return
@@ -54,7 +57,17 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
         if not spent:
             raise  # Dramatiq retries with backoff
         return
+    seconds, source = time.perf_counter() - started, source_of(result)
+    metrics.extraction(source, seconds)
+    log.info("read %s from %s in %.2f s", claim.alias_invoice_id, source, seconds)
     _save(services, claim, result)
+
+
+def source_of(result: Extraction) -> str:
+    """Where a document's fields came from: its e-invoice XML, its text layer, or OCR."""
+    if any(field.source == "xml" for field in result.fields.values()):
+        return "xml"
+    return "ocr" if result.ocr_pages else "text"
 
 
 def _describe(exc: BaseException) -> str:

@@ -71,11 +71,56 @@ _WORD = {
 }
 
 
-def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found | None:
-    """Currency from ISO codes and symbols, weighted towards those on the total's line."""
+# Where a checksum-valid IBAN's country pays in one currency, it corroborates a symbol.
+_IBAN_CURRENCY = {
+    **dict.fromkeys(
+        [
+            "AT",
+            "BE",
+            "CY",
+            "DE",
+            "EE",
+            "ES",
+            "FI",
+            "FR",
+            "GR",
+            "HR",
+            "IE",
+            "IT",
+            "LT",
+            "LU",
+            "LV",
+            "MC",
+            "MT",
+            "NL",
+            "PT",
+            "SI",
+            "SK",
+            "SM",
+            "VA",
+            "AD",
+        ],
+        "eur",
+    ),
+    "GB": "gbp",
+    "CH": "chf",
+    "LI": "chf",
+}
+
+
+def detect_currency(
+    pages: list[PageLayout], total: Candidate | None, iban: str | None = None
+) -> Found | None:
+    """Currency from ISO codes and symbols, weighted towards those on the total's line.
+
+    A symbol is one glyph, and OCR confuses glyphs (a rupee sign read as "$"): when the only
+    evidence is symbols read by OCR, the currency is weak unless the payee's IBAN country
+    uses that currency.
+    """
     votes: dict[str, float] = {}
     near_total: dict[str, float] = {}
     evidence: dict[str, tuple[int, BBox, str]] = {}
+    kinds: dict[str, set[str]] = {}
     for page in pages:
         for line in page.lines:
             on_total_line = (
@@ -95,6 +140,9 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
                             continue
                         cur, weight = _WORD[word], 0.7
                     votes[cur] = votes.get(cur, 0.0) + weight
+                    source = seg.words[0].source
+                    kind = "symbol" if m.group("sym") else "word"
+                    kinds.setdefault(cur, set()).add(f"{kind}:{source}")
                     if on_total_line:
                         near_total[cur] = near_total.get(cur, 0.0) + weight
                     evidence.setdefault(
@@ -119,7 +167,31 @@ def detect_currency(pages: list[PageLayout], total: Candidate | None) -> Found |
             conf -= 0.2
             reasons = ("several_currencies_on_document",)
     page_no, bbox, source = evidence[cur]
+    if kinds.get(cur) == {"symbol:ocr"}:
+        if iban is not None and _IBAN_CURRENCY.get(iban[:2]) == cur:
+            reasons += ("currency_symbol_agrees_with_iban_country",)
+        else:
+            conf = min(conf, 0.6)
+            reasons += ("currency_symbol_read_by_ocr_only",)
     return Found(cur, conf, page_no, bbox, source, reasons)
+
+
+def printed_currencies(pages: list[PageLayout]) -> tuple[str, ...]:
+    """Distinct currencies printed in segments that also hold an amount."""
+    from extract.numbers import find_amounts
+
+    seen: set[str] = set()
+    for page in pages:
+        for seg in page.segments():
+            matches = list(_CURRENCY_RE.finditer(seg.text))
+            if not matches or not any(a.decimals == 2 for a in find_amounts(seg.text)):
+                continue
+            for m in matches:
+                if m.group("sym"):
+                    seen.add(_SYMBOL[m.group("sym").lower()])
+                elif m.group("code"):
+                    seen.add(m.group("code").lower())
+    return tuple(sorted(seen))
 
 
 _CURRENCY_LABEL_RE = re.compile(

@@ -14,22 +14,26 @@ from extract.candidates import Candidate, LabelledSegment, collect, label_index,
 from extract.config import ExtractConfig
 from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
+from extract.deadlines import due_from_days, due_in_sentence, hedged
 from extract.einvoice import EInvoice, parse_einvoice
+from extract.facts import collect_facts
 from extract.fingerprint import text_fingerprint
+from extract.gate import Facts, assess
 from extract.guard import failure_boundary
 from extract.layout import PageLayout, Segment
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
-from extract.reading import PdfSource, read_layouts
+from extract.paycodes import payment_evidence
+from extract.reading import document_kind, open_source, read_layouts
 from extract.result import Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
+from extract.source import DocumentSource
 from extract.textfields import (
     Found,
     classify,
     date_value,
     detect_languages,
-    payment_terms,
     resolve_dates,
     resolve_iban,
     resolve_reference,
@@ -39,8 +43,8 @@ from extract.vendor import resolve_vendor
 
 def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
     """Extract payable fields from one document; raises ExtractionFailed for permanent failures."""
-    with failure_boundary("pdf"):
-        source = PdfSource(data, config)
+    with failure_boundary(document_kind(data)):
+        source = open_source(data, config)
         try:
             return _extract(source, config)
         finally:
@@ -50,7 +54,7 @@ def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
 extract_pdf = extract_document  # the name callers knew first
 
 
-def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
+def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
     einv: EInvoice | None = None
     if config.use_embedded_xml:
         for _name, blob in source.xml_attachments:
@@ -59,7 +63,7 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
                 break
     skip_ocr = einv is not None and einv.values.get("total_amount") is not None
     pages, ocr_notes = read_layouts(source, skip_ocr)
-    text_fields, languages, doc_type, type_reasons = _from_text(pages, config)
+    text_fields, languages, doc_type, type_reasons, facts = _from_text(pages, config)
     fields = dict(text_fields)
     reasons: list[str] = list(type_reasons) + ocr_notes
     if einv is not None:
@@ -80,7 +84,9 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
         None,
         tuple(type_reasons),
     )
-    checks = run_checks(fields)
+    fields, code_checks, code_blockers = payment_evidence(source.payment_codes(), fields)
+    checks = run_checks(fields) + code_checks
+    blockers = assess(fields, checks, facts, upstream=code_blockers)
     value, score_reasons = score(fields, checks, doc_type, config.reference_date)
     public = {k: v for k, v in fields.items()}
     return Extraction(
@@ -94,6 +100,7 @@ def _extract(source: PdfSource, config: ExtractConfig) -> Extraction:
         ocr_pages=sum(1 for p in pages if p.source == "ocr"),
         languages=languages,
         text_fingerprint=text_fingerprint(line.text for p in pages for line in p.lines),
+        blockers=blockers,
     )
 
 
@@ -126,7 +133,7 @@ def _tess_to_iso(lang: str) -> str:
 
 def _from_text(
     pages: list[PageLayout], config: ExtractConfig
-) -> tuple[dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...]]:
+) -> tuple[dict[str, FieldValue], tuple[str, ...], str, tuple[str, ...], Facts]:
     full = "\n".join(line.text for p in pages for line in p.lines)
     detected = tuple(lang for lang in detect_languages(full) if lang in config.languages)
     languages = detected or config.languages[:1]
@@ -134,25 +141,28 @@ def _from_text(
     all_dates = [d for ls in labelled for d in find_dates(ls.segment.text)]
     month_first = languages[0] == "eng" and ("$" in full and "€" not in full)
     order, order_reason = decide_date_order(all_dates, month_first)
-    cands = collect(labelled, order, languages)
+    cands = _unhedged(collect(labelled, order, languages))
     amounts = resolve_amounts(cands, loose_money(labelled))
     issue, due = resolve_dates(cands, labelled, order, languages)
     if order_reason == "date_order_from_locale" and any(d.ambiguous for d in all_dates):
         other = "MDY" if order == "DMY" else "DMY"
         i_d, d_d = date_value(issue), date_value(due)
         if i_d and d_d and d_d < i_d:
-            alt = collect(labelled, other, languages)
+            alt = _unhedged(collect(labelled, other, languages))
             a_issue, a_due = resolve_dates(alt, labelled, other, languages)
             ai, ad = date_value(a_issue), date_value(a_due)
             if ai and ad and ad >= ai:
                 order, cands, issue, due = other, alt, a_issue, a_due
                 order_reason = "date_order_from_consistency"
     if due is None:
-        due = payment_terms(pages, order, languages, date_value(issue))
+        due = due_in_sentence(pages, order, languages) or due_from_days(pages, date_value(issue))
     fields: dict[str, FieldValue] = {}
     total_cand = amounts.total.candidate if amounts.total else None
+    iban = resolve_iban(pages)
     currency = detect_currency(
-        pages, total_cand or (amounts.gross.candidate if amounts.gross else None)
+        pages,
+        total_cand or (amounts.gross.candidate if amounts.gross else None),
+        str(iban.value) if iban else None,
     )
     cur = str(currency.value) if currency else None
     _amount_fields(fields, amounts, cur)
@@ -177,7 +187,7 @@ def _from_text(
             )
     for name, found in (
         ("reference", resolve_reference(cands, labelled)),
-        ("iban", resolve_iban(pages)),
+        ("iban", iban),
         ("vendor", resolve_vendor(pages)),
     ):
         if found is not None:
@@ -194,7 +204,13 @@ def _from_text(
                 fields[name] = FieldValue(
                     fv.value, fv.confidence, "ocr", fv.page, fv.bbox, fv.reasons
                 )
-    return fields, languages, doc_type, type_reasons
+    facts = collect_facts(pages, labelled, cands, amounts, fields)
+    return fields, languages, doc_type, type_reasons, facts
+
+
+def _unhedged(cands: list[Candidate]) -> list[Candidate]:
+    """A due label in a forecast ("next bill due around ...") does not give this bill's date."""
+    return [c for c in cands if not (c.label == "due_date" and hedged(c.context))]
 
 
 def _flag_unresolved_prepayment(

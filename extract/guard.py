@@ -2,14 +2,13 @@
 
 pypdf, pdfminer, pdfium, Pillow, zlib and tesseract each raise their own types (and plain
 ValueError/KeyError/RecursionError from deep inside). Retrying the same bytes never helps, so
-they all end here as ExtractionFailed; only a missing tesseract binary (our deployment, not the
+they all end here as ExtractionFailed; only missing tesseract data (our deployment, not the
 document) stays transient.
 """
 
 from __future__ import annotations
 
 import logging
-import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -43,14 +42,11 @@ def failure_boundary(kind: str = "pdf") -> Iterator[None]:
 
 def _known(exc: Exception, kind: str) -> ExtractionFailed | None:
     from pypdf.errors import LimitReachedError
-    from pytesseract import TesseractError, TesseractNotFoundError
 
-    if isinstance(exc, TesseractNotFoundError):
+    from extract.tesseract import TesseractUnavailable
+
+    if isinstance(exc, TesseractUnavailable):
         return None  # a broken installation: transient for the document
-    if isinstance(exc, TesseractError) and exc.status == -signal.SIGXCPU:
-        return ExtractionFailed(f"{kind}_too_complex", "OCR needed more CPU time than allowed")
-    if isinstance(exc, TesseractError) and exc.status < 0:
-        return ExtractionFailed(f"{kind}_too_large", f"OCR was stopped by signal {-exc.status}")
     if isinstance(exc, LimitReachedError):
         return ExtractionFailed(f"{kind}_too_complex", f"a parser limit was reached: {exc}")
     return ExtractionFailed(

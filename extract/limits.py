@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extract.result import ExtractionFailed
@@ -16,6 +17,7 @@ from extract.result import ExtractionFailed
 _STREAM_RE = re.compile(rb"stream\r?\n")
 _USER_UNIT_RE = re.compile(rb"/UserUnit\s*([0-9]*\.?[0-9]+)")
 _CHUNK = 1 << 20
+_MAX_RATIO = 1032  # deflate's largest expansion (258 bytes per 2 bits)
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,22 @@ class ReadLimits:
 
 
 def check_streams(data: bytes, limits: ReadLimits) -> None:
-    """Inflate every zlib stream of the file into nothing, counting bytes, before parsers do.
+    """Inflate zlib streams of the file into nothing, counting bytes, before parsers do.
 
-    Parsers inflate a whole stream into memory; a 1.5 MB bomb becomes 1.5 GB. Counting with a
-    bounded output buffer costs a few ms for an ordinary PDF and stops a bomb at the cap.
+    Parsers inflate a whole stream into memory; a 1.5 MB bomb becomes 1.5 GB. Deflate cannot
+    expand more than ~1032:1, so a stream too short to reach the cap is only counted at that
+    bound; the others (and all of them, when the bounds add up past the total) are inflated
+    with a bounded output buffer.
     """
+    streams = list(_zlib_streams(data))
+    bounds = [(end - start) * _MAX_RATIO for start, end in streams]
+    exact_all = sum(bounds) > limits.max_inflated_bytes
     total = 0
-    for match in _STREAM_RE.finditer(data):
-        start = match.end()
-        header = data[start : start + 2]
-        if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] * 256 + header[1]) % 31:
-            continue  # not a zlib stream (DCT, raw, encrypted...)
-        size = _inflated_size(data, start, limits.max_stream_bytes + 1)
+    for (start, end), bound in zip(streams, bounds, strict=True):
+        if bound <= limits.max_stream_bytes and not exact_all:
+            total += bound
+            continue
+        size = _inflated_size(data, start, end, limits.max_stream_bytes + 1)
         if size > limits.max_stream_bytes:
             raise ExtractionFailed(
                 "pdf_too_large",
@@ -57,7 +63,18 @@ def check_streams(data: bytes, limits: ReadLimits) -> None:
             )
 
 
-def _inflated_size(data: bytes, start: int, cap: int) -> int:
+def _zlib_streams(data: bytes) -> Iterator[tuple[int, int]]:
+    """(start, end) of every stream whose first bytes are a zlib header."""
+    for match in _STREAM_RE.finditer(data):
+        start = match.end()
+        header = data[start : start + 2]
+        if len(header) < 2 or header[0] & 0x0F != 8 or (header[0] * 256 + header[1]) % 31:
+            continue  # not a zlib stream (DCT, raw, encrypted...)
+        end = data.find(b"endstream", start)
+        yield start, len(data) if end < 0 else end
+
+
+def _inflated_size(data: bytes, start: int, end: int, cap: int) -> int:
     inflater = zlib.decompressobj()
     size = 0
     pos = start
@@ -65,9 +82,9 @@ def _inflated_size(data: bytes, start: int, cap: int) -> int:
     try:
         while size < cap and not inflater.eof:
             if not pending:
-                if pos >= len(data):
+                if pos >= end:
                     break
-                pending = data[pos : pos + _CHUNK]
+                pending = data[pos : min(pos + _CHUNK, end)]
                 pos += _CHUNK
             size += len(inflater.decompress(pending, _CHUNK))
             pending = inflater.unconsumed_tail
@@ -112,24 +129,25 @@ def render_scale(
 class PixelBudget:
     """Pixels rendered so far for one document, against the document's cap."""
 
-    def __init__(self, limits: ReadLimits) -> None:
+    def __init__(self, limits: ReadLimits, kind: str = "pdf") -> None:
         self.limits = limits
+        self.kind = kind
         self.used = 0
 
     def spend(self, pixels: int) -> None:
         self.used += pixels
         if self.used > self.limits.max_total_pixels:
             raise ExtractionFailed(
-                "pdf_too_large",
+                f"{self.kind}_too_large",
                 f"rendering needs more than {self.limits.max_total_pixels // 1_000_000} MP",
             )
 
 
-def check_image(width: int, height: int, limits: ReadLimits) -> None:
+def check_image(width: int, height: int, limits: ReadLimits, kind: str = "pdf") -> None:
     """A declared image larger than the cap is refused before anything decodes it."""
     if width * height > limits.max_image_pixels:
         raise ExtractionFailed(
-            "pdf_too_large",
+            f"{kind}_too_large",
             f"an image declares {width} x {height} pixels; the limit is "
             f"{limits.max_image_pixels // 1_000_000} MP",
         )

@@ -22,6 +22,7 @@ Y_TOLERANCE = 3.0
 _LIGATURES = str.maketrans(
     {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
 )
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _WORD_RE = re.compile(r"[^\s\x00-\x1f\ufffe\uffff]+")
 
 
@@ -43,22 +44,29 @@ def page_words(page: Any, textpage: Any, page_no: int) -> list[Word]:
         text = "".join(map(chr, array.array("H", raw)))
     text = text.replace("\x02", "-")  # pdfium marks a hyphen at a line break as U+0002
     _left, _bottom, _right, top = page.get_mediabox()
+    clean = _clean if _SURROGATE_RE.search(text) else _ligatures
     words: list[Word] = []
-    rect = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
-    left, rtop, right, bottom = (ctypes.byref(v) for v in rect)
+    l_, t_, r_, b_ = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
+    left, rtop, right, bottom = (
+        ctypes.byref(l_),
+        ctypes.byref(t_),
+        ctypes.byref(r_),
+        ctypes.byref(b_),
+    )
     loose = pdfium_c.FS_RECTF()
+    loose_ref = ctypes.byref(loose)
     for match in _WORD_RE.finditer(text):
         start, length = match.start(), match.end() - match.start()
         rects = pdfium_c.FPDFText_CountRects(tp, start, length)
         if rects == 1:
             pdfium_c.FPDFText_GetRect(tp, 0, left, rtop, right, bottom)
-            x0, y1, x1, y0 = (v.value for v in rect)
+            x0, y1, x1, y0 = l_.value, t_.value, r_.value, b_.value
             # Tight rectangles hug the glyphs (a comma is 2 pt high); pdfplumber's boxes span
             # the font's height, which is what line grouping compares: take it from pdfium's
             # loose box of the first character.
-            if pdfium_c.FPDFText_GetLooseCharBox(tp, start, ctypes.byref(loose)):
+            if pdfium_c.FPDFText_GetLooseCharBox(tp, start, loose_ref):
                 y1, y0 = max(loose.top, y1), min(loose.bottom, y0)
-            words.append(Word(_clean(match.group()), x0, top - y1, x1, top - y0, page_no))
+            words.append(Word(clean(match.group()), x0, top - y1, x1, top - y0, page_no))
         elif rects > 1:
             words.extend(_split_by_chars(tp, text, start, length, top, page_no))
     return words
@@ -88,8 +96,12 @@ def _split_by_chars(
     return out
 
 
+def _ligatures(text: str) -> str:
+    return text.translate(_LIGATURES)
+
+
 def _clean(text: str) -> str:
-    if any("\ud800" <= c <= "\udfff" for c in text):  # a character outside the BMP
+    if _SURROGATE_RE.search(text):  # a character outside the BMP, as a UTF-16 pair
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text.translate(_LIGATURES)
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from extract.config import ExtractConfig
-from extract.layout import PageLayout, Word, build_lines
+from extract.images import ImageSource, sniff
+from extract.layout import PageLayout, build_lines
 from extract.limits import PixelBudget, check_image, check_streams, render_scale, user_unit
 from extract.ocr import ocr_page
+from extract.paycodes import PaymentCode, decode
 from extract.pdfio import inspect_pdf, merge_split_capitals, read_text_pages, usable_text
 from extract.pdftext import page_words, unmapped_share
 from extract.result import ExtractionFailed
+from extract.source import DocumentSource, ReadPage
 
 _pdfium_lock = threading.RLock()  # PDFium is not thread-safe: one call at a time per process
 _UNMAPPED_FALLBACK = 0.1  # share of glyphs without Unicode that sends a page to pdfplumber
@@ -29,18 +31,6 @@ _UNMAPPED_FALLBACK = 0.1  # share of glyphs without Unicode that sends a page to
 def pdfium_lock() -> Iterator[None]:
     with _pdfium_lock:
         yield
-
-
-@dataclass
-class ReadPage:
-    """One page's words and where they came from."""
-
-    number: int
-    width: float
-    height: float
-    words: list[Word]
-    source: str  # "text" | "ocr"
-    notes: list[str] = field(default_factory=list)
 
 
 class PdfSource:
@@ -63,6 +53,7 @@ class PdfSource:
         self.unit = user_unit(data)
         self.budget = PixelBudget(limits)
         self._renders: dict[tuple[int, int], Any] = {}
+        self._codes: dict[int, list[PaymentCode]] = {}
         import pypdfium2 as pdfium
 
         with pdfium_lock():
@@ -87,26 +78,54 @@ class PdfSource:
                 textpage = page.get_textpage()
                 words = merge_split_capitals(page_words(page, textpage, number))
                 unmapped = unmapped_share(textpage)
+                has_chars = textpage.count_chars() > 0
                 has_images = _has_images(page)
                 textpage.close()
                 page.close()
             if not usable_text(words) or unmapped > _UNMAPPED_FALLBACK:
-                if fallback is None:  # the reference reader, opened once for the document
+                # The reference reader, opened once for the document, only where pdfium saw
+                # characters it could not use: a page without any (a scan) has nothing for it.
+                if fallback is None and has_chars:
                     fallback = {tp.number: tp for tp in read_text_pages(self.data, self.pages)}
-                reference = fallback.get(number)
+                reference = (fallback or {}).get(number)
                 if reference is not None and usable_text(reference.words):
                     words = reference.words
                 elif has_images and not skip_ocr:
                     image = self.render(index, self.config.ocr_dpi)
                     dpi = round(image.info["dpi"][0])  # lower than asked for a huge page
                     words, notes = ocr_page(image, number, dpi, self.config.languages)
+                    # The page's payment codes while its pixels exist: a 20-page scan must not
+                    # keep 20 renders in memory.
+                    self._codes[index] = decode(image, number, dpi / 72)
+                    self._renders.pop((index, self.config.ocr_dpi)).close()
                     pages.append(ReadPage(number, width, height, words, "ocr", notes))
                     continue
             pages.append(ReadPage(number, width, height, words, "text"))
         return pages
 
+    def payment_codes(self) -> list[PaymentCode]:
+        """Codes on every page: on the OCR render, or on renders of square regions of a text
+        page (an image or a vector QR), never a whole text page (that would cost more than
+        reading it). Call after `read`."""
+        found: list[PaymentCode] = []
+        for index in range(self.pages):
+            if index in self._codes:  # an OCR page: decoded on its render
+                found.extend(self._codes[index])
+                continue
+            with pdfium_lock():
+                page = self.pdf[index]
+                try:
+                    regions = code_regions(page)
+                    crops = [_render_region(page, region) for region in regions]
+                finally:
+                    page.close()
+            for image, origin in crops:
+                found.extend(decode(image, index + 1, _CODE_SCALE, origin))
+        return found
+
     def render(self, index: int, dpi: int) -> Any:
-        """The page as a grayscale PIL image, checked against the pixel caps; cached."""
+        """The page as a grayscale PIL image, checked against the pixel caps; cached until the
+        page has been read (OCR retries and code decoding share it)."""
         key = (index, dpi)
         if key not in self._renders:
             limits = self.config.limits
@@ -128,6 +147,56 @@ class PdfSource:
         return self._renders[key]
 
 
+_CODE_SCALE = 200 / 72  # QR modules of ~1 pt become ~3 px: enough for zxing
+_CODE_MARGIN = 8.0  # quiet zone around a code's object, in points
+
+
+def code_regions(page: Any) -> list[tuple[float, float, float, float]]:
+    """Square-ish regions (PDF coordinates) that may hold a QR code: an image or a path of
+    30-300 pt, or the bounds of a field of tiny squares (a code drawn module by module)."""
+    import pypdfium2.raw as pdfium_c
+
+    regions: list[tuple[float, float, float, float]] = []
+    modules: list[tuple[float, float, float, float]] = []
+    kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH)
+    for obj in page.get_objects(filter=kinds, max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        width, height = right - left, top - bottom
+        if _square(width, height):
+            regions.append((left, bottom, right, top))
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and 0 < width < 6 and 0 < height < 6:
+            modules.append((left, bottom, right, top))
+    if len(modules) >= 100:
+        box = (
+            min(m[0] for m in modules),
+            min(m[1] for m in modules),
+            max(m[2] for m in modules),
+            max(m[3] for m in modules),
+        )
+        if _square(box[2] - box[0], box[3] - box[1]):
+            regions.append(box)
+    return regions[:8]
+
+
+def _square(width: float, height: float) -> bool:
+    return 30 <= width <= 300 and 30 <= height <= 300 and 0.8 <= width / height <= 1.25
+
+
+def _render_region(
+    page: Any, region: tuple[float, float, float, float]
+) -> tuple[Any, tuple[float, float]]:
+    """A grayscale render of one region, and its top-left corner in page points."""
+    p_left, p_bottom, p_right, p_top = page.get_mediabox()
+    left, bottom, right, top = region
+    left, bottom = max(p_left, left - _CODE_MARGIN), max(p_bottom, bottom - _CODE_MARGIN)
+    right, top = min(p_right, right + _CODE_MARGIN), min(p_top, top + _CODE_MARGIN)
+    crop = (left - p_left, bottom - p_bottom, p_right - right, p_top - top)
+    bitmap = page.render(scale=_CODE_SCALE, grayscale=True, crop=crop)
+    image = bitmap.to_pil().convert("L")
+    bitmap.close()
+    return image, (left - p_left, p_top - top)
+
+
 def _has_images(page: Any) -> bool:
     import pypdfium2.raw as pdfium_c
 
@@ -142,7 +211,25 @@ def _image_sizes(page: Any) -> Iterator[tuple[int, int]]:
         yield int(w), int(h)
 
 
-def read_layouts(source: PdfSource, skip_ocr: bool) -> tuple[list[PageLayout], list[str]]:
+def document_kind(data: bytes) -> str:
+    """ "image" for an image format, else "pdf" (the prefix of failure codes)."""
+    kind = sniff(data)
+    return "image" if kind not in (None, "pdf") else "pdf"
+
+
+def open_source(data: bytes, config: ExtractConfig) -> DocumentSource:
+    """The document behind the bytes, by their magic; ExtractionFailed when it is neither."""
+    kind = sniff(data)
+    if kind is None:
+        raise ExtractionFailed(
+            "pdf_unreadable", "the file is neither a PDF (no %PDF header) nor a supported image"
+        )
+    if kind == "pdf":
+        return PdfSource(data, config)
+    return ImageSource(data, kind, config)
+
+
+def read_layouts(source: DocumentSource, skip_ocr: bool) -> tuple[list[PageLayout], list[str]]:
     """Pages as lines and segments for the field parsers, plus the OCR notes."""
     notes: list[str] = []
     layouts: list[PageLayout] = []

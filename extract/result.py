@@ -51,6 +51,18 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Blocker:
+    """Something that forbids billing without a person, whatever the score (see extract/gate.py)."""
+
+    code: str
+    field: str | None
+    message: str
+
+    def to_json(self) -> dict[str, object]:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
 class Extraction:
     """What the engine returns for one PDF."""
 
@@ -65,6 +77,7 @@ class Extraction:
     languages: tuple[str, ...] = field(default=())
     # SimHash of the document's words (extract/fingerprint.py): a re-scan has (almost) the same.
     text_fingerprint: str | None = None
+    blockers: tuple[Blocker, ...] = ()
 
     def value(self, name: str) -> object:
         fv = self.fields.get(name)
@@ -84,6 +97,7 @@ class Extraction:
         data["fields"] = {name: fv.to_json() for name, fv in sorted(self.fields.items())}
         data["checks"] = [c.to_json() for c in self.checks]
         data["reasons"] = list(self.reasons)
+        data["blockers"] = [b.to_json() for b in self.blockers]
         data["pages"] = {"total": self.pages, "text": self.text_pages, "ocr": self.ocr_pages}
         data["languages"] = list(self.languages)
         data["text_fingerprint"] = self.text_fingerprint

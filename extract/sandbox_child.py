@@ -78,7 +78,10 @@ def main() -> int:
         except Exception as exc:  # not the document's fault (guard.py): the parent retries
             outcome = RuntimeError(f"{type(exc).__name__}: {exc}")
         answer = pickle.dumps(outcome, protocol=5)
-        _write_all(answers, _HEADER.pack(len(answer)) + answer)
+        try:
+            _write_all(answers, _HEADER.pack(len(answer)) + answer)
+        except BrokenPipeError:
+            return 0  # the parent is gone (shut down or killed): nobody to answer
 
 
 if __name__ == "__main__":

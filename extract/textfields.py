@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from extract.candidates import Candidate, LabelledSegment, date_from
 from extract.dates import find_dates, parse_date
 from extract.iban import find_ibans
-from extract.layout import BBox, PageLayout, Segment, value_places
+from extract.layout import BBox, PageLayout, value_places
 from extract.lexicon import STOPWORDS, fold
 from extract.nlp import find_doc_words
 
@@ -44,82 +44,6 @@ def detect_languages(text: str) -> tuple[str, ...]:
         return ("eng",)
     chosen = [lang for lang, s in ranked if s >= max(3, top * 0.35)][:3]
     return tuple(chosen or [ranked[0][0]])
-
-
-_TERMS_DAYS_RE = re.compile(
-    r"(?:within|innerhalb(?: von)?|binnen|entro|en un plazo de|dans les|dans un delai de|a|en"
-    r"|zahlbar in|payable in|net|netto)\s*(?P<days>\d{1,3})\s*"
-    r"(?:days?|tagen?|tg\.?|jours?|dagen?|dias?|días?|giorni|gg\.?)",
-    re.I,
-)
-_TERMS_DAYS2_RE = re.compile(
-    r"(?:payment terms|zahlungsziel|zahlungsbedingungen|conditions de paiement|betalingstermijn|"
-    r"condiciones de pago|termini di pagamento)\s*:?\s*(?P<days>\d{1,3})\s*"
-    r"(?:days?|tage|jours|dagen|dias|días|giorni)",
-    re.I,
-)
-_DISCOUNT_RE = re.compile(r"skonto|discount|escompte|korting|descuento|sconto|rabatt|%")
-_UNTIL_RE = re.compile(
-    r"(?:zahlbar|payable|pay|due|betalen|te voldoen|pagar|pagare|a payer|a regler|payer|"
-    r"uberweisen|bezahlen|begleichen|transfer|virement|overmaken|voldoen|pague|paghi|regler)"
-    r"[^.;]{0,60}?\b(?:bis(?: zum)?|by|until|before|avant le|au plus tard le|voor|uiterlijk|"
-    r"antes del?|entro il|on|am|bis zum|vor dem|avant|d'ici le)\s*$",
-    re.I,
-)
-
-
-def payment_terms(
-    pages: list[PageLayout], order: str, languages: tuple[str, ...], issue: datetime.date | None
-) -> Found | None:
-    """A due date stated inside a payment-terms sentence, or issue date + "within N days"."""
-    for page in pages:
-        for line in page.lines:
-            text = " ".join(s.text for s in line.segments)
-            folded = fold(text)
-            for dm in find_dates(text):
-                before = folded[max(0, dm.start - 50) : dm.start]
-                if _DISCOUNT_RE.search(before):
-                    continue
-                if _UNTIL_RE.search(folded[: dm.start]):
-                    parsed = parse_date(dm, order, languages)
-                    if parsed:
-                        seg = _segment_at(line.segments, dm.start)
-                        return Found(
-                            parsed,
-                            0.8,
-                            page.number,
-                            seg.bbox() if seg else None,
-                            line.segments[0].words[0].source,
-                            ("due_date_from_payment_terms_sentence",),
-                        )
-    if issue is None:
-        return None
-    for page in pages:
-        for line in page.lines:
-            folded = fold(" ".join(s.text for s in line.segments))
-            m = _TERMS_DAYS_RE.search(folded) or _TERMS_DAYS2_RE.search(folded)
-            if m and _DISCOUNT_RE.search(folded[max(0, m.start() - 40) : m.end() + 40]):
-                continue  # "2% Skonto within 10 days" is an early-payment discount
-            if m and 0 < int(m.group("days")) <= 180:
-                due = issue + datetime.timedelta(days=int(m.group("days")))
-                return Found(
-                    due,
-                    0.6,
-                    page.number,
-                    line.segments[0].bbox(),
-                    "computed",
-                    ("due_date_computed_from_terms",),
-                )
-    return None
-
-
-def _segment_at(segments: list[Segment], pos: int) -> Segment | None:
-    offset = 0
-    for s in segments:
-        if offset <= pos < offset + len(s.text) + 1:
-            return s
-        offset += len(s.text) + 1
-    return segments[-1] if segments else None
 
 
 _WEAK_DATE_LABELS = frozenset(("vom", "von", "du", "date", "datum", "data", "fecha", "dated"))

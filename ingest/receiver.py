@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from ingest.aliases import find_alias_by_address
 from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
-from models import lifecycle
+from models import lifecycle, logs
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import EmailAlias
 from models.ids import new_id
@@ -79,7 +79,8 @@ def _record(
 ) -> Accepted:
     now = services.clock()
     created: list[str] = []
-    with unit_of_work(services) as session:
+    # The scope's ids (the message_id, once known) go with the queue messages sent at commit.
+    with logs.bind(), unit_of_work(services) as session:
         message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
         duplicate = message is not None
         if message is None:
@@ -97,6 +98,7 @@ def _record(
             )
             session.add(message)
             session.flush()
+        logs.add(message_id=message.id)
         for alias in _aliases(session, rcpt_tos):
             created.extend(_alias_invoices(session, message, alias, parsed, sender_auth, now))
     return Accepted(message.id, tuple(created), duplicate)

@@ -18,6 +18,8 @@ class Customer(Base):
     livemode: Mapped[bool] = mapped_column(Boolean)
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The language of the tenant's emails (en, de, fr, nl, es, it); None = the document's.
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     created: Mapped[int] = mapped_column(BigInteger, index=True)
 

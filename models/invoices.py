@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
@@ -84,3 +93,18 @@ class TaxRate(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     created: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class InvoiceReminder(Base):
+    """One step of an invoice's reminder schedule, done once: sent, or skipped (too late, paid,
+    no address). The unique pair is what makes a reminder happen once even if workers race."""
+
+    __tablename__ = "invoice_reminders"
+    __table_args__ = (UniqueConstraint("invoice_id", "offset_days"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    offset_days: Mapped[int] = mapped_column(Integer)  # -3 = three days before the due date
+    status: Mapped[str] = mapped_column(String(16))  # sent | skipped
+    notification_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created: Mapped[int] = mapped_column(BigInteger)

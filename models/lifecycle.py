@@ -21,6 +21,7 @@ looping.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -28,7 +29,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, CursorResult, and_, or_, update
 from sqlalchemy.orm import Session
 
-from models import events
+from models import events, logs, metrics
 from models.alias_invoices import AliasInvoice
 from models.errors import Conflict, InvalidRequest, InvalidTransition
 from models.events import EventType
@@ -110,9 +111,14 @@ def _fresh(session: Session, alias_invoice_id: str) -> AliasInvoice:
 
 
 def _changed(session: Session, alias_invoice_id: str) -> AliasInvoice:
-    """After a transition: its event, with the object as the API shows it now."""
+    """After a transition: its event, with the object as the API shows it now (and, once
+    committed, its log line and count)."""
     row = _fresh(session, alias_invoice_id)
-    services = current(session).services
+    # The work in progress is about this invoice: its later lines and queue messages say so.
+    logs.add(alias_invoice_id=row.id, message_id=row.inbound_message_id)
+    work = current(session)
+    work.after_commit(_noted(row))
+    services = work.services
     obj = alias_invoice_object(
         session, row, blobs=services.blobs, public_url=services.settings.public_url
     )
@@ -124,6 +130,23 @@ def _changed(session: Session, alias_invoice_id: str) -> AliasInvoice:
         livemode=row.livemode,
     )
     return row
+
+
+def _noted(row: AliasInvoice) -> Callable[[], None]:
+    status, code = row.status, row.error_code if row.status == S.FAILED else None
+    ids = {"alias_invoice_id": row.id, "message_id": row.inbound_message_id}
+
+    def note() -> None:
+        metrics.transition(status, code)
+        log.info(
+            "alias invoice %s is %s%s",
+            ids["alias_invoice_id"],
+            status,
+            f" ({code})" if code else "",
+            extra=ids,
+        )
+
+    return note
 
 
 def claimable(phase: Phase, now: int, limits: Limits) -> ColumnElement[bool]:
@@ -198,7 +221,10 @@ def claim(
     """Take the row for one attempt of `phase`; None when it is not this stage's to do (taken,
     finished, or just failed for want of attempts)."""
     row = session.get(AliasInvoice, alias_invoice_id, populate_existing=True)
-    if row is None or row.phase != phase or row.status not in _OPEN:
+    if row is None:
+        return None
+    logs.add(alias_invoice_id=row.id, message_id=row.inbound_message_id)
+    if row.phase != phase or row.status not in _OPEN:
         return None
     if row.claimed_at is not None and row.claimed_at >= now - limits.lease_seconds:
         return None  # another worker holds it
@@ -322,6 +348,7 @@ def processed(
     values = _settled(S.PROCESSED, now) | {"payment_request_id": payment_request_id}
     if not _cas(session, _ours(claim), values):
         raise Superseded(f"Alias invoice {claim.alias_invoice_id} was taken over meanwhile.")
+    current(session).after_commit(lambda: metrics.routed(billed=True))
     return _changed(session, claim.alias_invoice_id)
 
 
@@ -329,6 +356,7 @@ def to_review(session: Session, claim: Claim, *, now: int) -> AliasInvoice:
     values = _settled(S.REQUIRES_REVIEW, now) | {"processed_at": None}
     if not _cas(session, _ours(claim), values):
         raise Superseded(f"Alias invoice {claim.alias_invoice_id} was taken over meanwhile.")
+    current(session).after_commit(lambda: metrics.routed(billed=False))
     return _changed(session, claim.alias_invoice_id)
 
 
@@ -402,19 +430,34 @@ def paid(
     return _changed(session, alias_invoice_id)
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document that replaces the stored one (a reply carrying the missing or open copy)."""
+
+    blob_key: str
+    filename: str | None
+    content_type: str
+
+
+def _stored_document(row: AliasInvoice) -> NewDocument | None:
+    if row.pdf_blob_key is None:
+        return None
+    return NewDocument(row.pdf_blob_key, row.pdf_filename, row.content_type or "application/pdf")
+
+
 def reopen(
     session: Session,
     row: AliasInvoice,
     *,
     now: int,
-    document: tuple[str, str | None] | None = None,
+    document: NewDocument | None = None,
 ) -> AliasInvoice:
-    """failed → received: the retry API, or a reply that brings the (open) document as
-    `document` = (blob key, filename). The budget starts afresh."""
+    """failed → received: the retry API, or a reply that brings a new `document`. The budget
+    starts afresh."""
     if row.status != S.FAILED:
         raise InvalidTransition.build("retry", "alias invoice", row.id, row.status, (S.FAILED,))
-    blob_key, filename = document or (row.pdf_blob_key, row.pdf_filename)
-    if blob_key is None:
+    document = document or _stored_document(row)
+    if document is None:
         raise InvalidRequest(
             f"Alias invoice {row.id} has no PDF to process: the message carried none. "
             "Forward the invoice again with the PDF attached.",
@@ -423,8 +466,9 @@ def reopen(
     values = {
         "status": S.RECEIVED,
         "phase": Phase.EXTRACT,
-        "pdf_blob_key": blob_key,
-        "pdf_filename": filename,
+        "pdf_blob_key": document.blob_key,
+        "pdf_filename": document.filename,
+        "content_type": document.content_type,
         "error_code": None,
         "error_message": None,
         "claimed_at": None,

@@ -75,12 +75,16 @@ def alias_invoice_object(
     session: Session, row: AliasInvoice, *, blobs: BlobStore, public_url: str
 ) -> dict[str, Any]:
     """The alias invoice with its signed document URL and its payment request expanded."""
+    pr = session.get(PaymentRequest, row.payment_request_id) if row.payment_request_id else None
+    return alias_invoice_with(row, pr, blobs=blobs, public_url=public_url)
+
+
+def alias_invoice_with(
+    row: AliasInvoice, pr: PaymentRequest | None, *, blobs: BlobStore, public_url: str
+) -> dict[str, Any]:
+    """The same from a payment request already loaded (a list page joins them)."""
     pdf_url = None
     if row.pdf_blob_key:
         pdf_url = blobs.signed_url(row.pdf_blob_key, PDF_URL_TTL, row.pdf_filename)
-    pr_json = None
-    if row.payment_request_id:
-        pr = session.get(PaymentRequest, row.payment_request_id)
-        if pr is not None:
-            pr_json = payment_request_json(pr, public_url)
+    pr_json = payment_request_json(pr, public_url) if pr is not None else None
     return alias_invoice_json(row, pdf_url=pdf_url, payment_request=pr_json)

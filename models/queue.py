@@ -5,6 +5,7 @@ Stages hand work to each other by actor *name* with row ids, never by importing 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,10 @@ from typing import Any
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.common import dq_name
+from dramatiq.middleware import CurrentMessage
+
+from models import logs, metrics
 
 
 class QueueUnavailable(Exception):
@@ -37,10 +42,14 @@ class ActorSpec:
     permanent: tuple[type[BaseException], ...] = ()
 
 
+# A message carries the log ids of the work that sent it (models/logs.py), under this option.
+LOG_IDS = "casapay_log_ids"
+
+
 def make_broker(redis_url: str | None) -> dramatiq.Broker:
-    if redis_url:
-        return RedisBroker(url=redis_url)
-    return StubBroker()
+    broker: dramatiq.Broker = RedisBroker(url=redis_url) if redis_url else StubBroker()
+    broker.add_middleware(CurrentMessage())
+    return broker
 
 
 class Queue:
@@ -51,8 +60,13 @@ class Queue:
 
     def enqueue(self, actor_name: str, *args: Any, delay_ms: int | None = None) -> None:
         """Send a message; call only after the transaction that wrote the rows has committed."""
+        ids = logs.current()
         message: dramatiq.Message[Any] = dramatiq.Message(
-            queue_name=actor_name, actor_name=actor_name, args=args, kwargs={}, options={}
+            queue_name=actor_name,
+            actor_name=actor_name,
+            args=args,
+            kwargs={},
+            options={LOG_IDS: ids} if ids else {},
         )
         try:
             self.broker.enqueue(message, delay=delay_ms)
@@ -63,7 +77,15 @@ class Queue:
         """Bind an actor to this process's services (the composition root calls this)."""
 
         def run(object_id: str) -> None:
-            spec.run(services, object_id)
+            message = CurrentMessage.get_current_message()
+            carried = message.options.get(LOG_IDS, {}) if message else {}
+            started, outcome = time.perf_counter(), "error"
+            with logs.bind(**{**carried, **logs.ids_of(object_id)}):
+                try:
+                    spec.run(services, object_id)
+                    outcome = "ok"
+                finally:
+                    metrics.stage(spec.name, outcome, time.perf_counter() - started)
 
         self.broker.declare_queue(spec.name)
         dramatiq.Actor(
@@ -80,6 +102,19 @@ class Queue:
                 "throws": spec.permanent,
             },
         )
+
+    def pending(self, name: str) -> int:
+        """Messages of a queue not yet acknowledged: waiting, delayed, or being worked on."""
+        if isinstance(self.broker, RedisBroker):
+            keys = [f"{self.broker.namespace}:{q}.msgs" for q in (name, dq_name(name))]
+            try:
+                return sum(int(self.broker.client.hlen(key)) for key in keys)
+            except Exception as exc:
+                raise QueueUnavailable(str(exc)) from exc
+        if isinstance(self.broker, StubBroker):
+            queues = self.broker.queues
+            return sum(queues[q].unfinished_tasks for q in (name, dq_name(name)) if q in queues)
+        return 0
 
     def ping(self) -> None:
         if isinstance(self.broker, RedisBroker):

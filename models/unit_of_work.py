@@ -10,7 +10,7 @@ and the sweeper re-sends the work from the rows. Callers never see the queue's f
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -48,9 +48,14 @@ class UnitOfWork:
     services: Services
     request: RequestInfo = field(default_factory=RequestInfo)
     jobs: list[Job] = field(default_factory=list)
+    # What to note once the change is durable (metrics, log lines): a rollback drops it.
+    committed: list[Callable[[], None]] = field(default_factory=list)
 
     def enqueue(self, actor: str, *args: Any, delay_ms: int | None = None) -> None:
         self.jobs.append(Job(actor, args, delay_ms))
+
+    def after_commit(self, note: Callable[[], None]) -> None:
+        self.committed.append(note)
 
     @property
     def public_url(self) -> str:
@@ -60,15 +65,29 @@ class UnitOfWork:
 @contextmanager
 def unit_of_work(services: Services, request: RequestInfo | None = None) -> Iterator[Session]:
     """A session in a transaction; messages enqueued in it are sent once it has committed."""
-    with services.sessions() as session:
-        work = UnitOfWork(session, services, request or RequestInfo())
-        session.info[_KEY] = work
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.info.pop(_KEY, None)
+    with services.sessions() as session, work_in(session, services, request):
+        yield session
+
+
+@contextmanager
+def work_in(
+    session: Session, services: Services, request: RequestInfo | None = None
+) -> Iterator[Session]:
+    """The same, on a session that already exists (the API's one session per request): the
+    transaction it is in, begun or not yet, commits when the block ends."""
+    work = UnitOfWork(session, services, request or RequestInfo())
+    session.info[_KEY] = work
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(_KEY, None)
     send(services.queue, work.jobs)
+    for note in work.committed:
+        note()
 
 
 def current(session: Session) -> UnitOfWork:

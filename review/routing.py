@@ -1,7 +1,8 @@
 """The routing decision, pure: bill it automatically, or ask a person.
 
 Money is requested without a person only when the score clears the account's threshold, the
-document is an invoice, and the fields a payment needs are present and positive.
+document is an invoice, the fields a payment needs are present and positive, and the extraction
+reports no blocker (its auto-approve gate).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def decide(result: Mapping[str, Any], threshold: float) -> Decision:
         )
     elif not payable:
         reasons.extend(figures_do_not_add_up(result))
+    reasons.extend(extraction_blockers(result))
     score = float(result.get("confidence_score") or 0.0)
     if score < threshold:
         reasons.append(
@@ -60,6 +62,22 @@ def decide(result: Mapping[str, Any], threshold: float) -> Decision:
         reasons.extend(_weak_fields(result, threshold))
         reasons.extend(_failed_checks(result))
     return Decision(bill=not reasons, reasons=tuple(reasons))
+
+
+def extraction_blockers(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The extraction's own gate (extract/gate.py): unconfirmed totals, contradictions, several
+    invoices in one file. Always reasons, whatever the score or the account's threshold."""
+    out = []
+    for blocker in result.get("blockers") or []:
+        if isinstance(blocker, Mapping) and blocker.get("code"):
+            out.append(
+                {
+                    "code": str(blocker["code"]),
+                    "field": blocker.get("field"),
+                    "message": str(blocker.get("message") or blocker["code"]),
+                }
+            )
+    return out
 
 
 def _weak_fields(result: Mapping[str, Any], threshold: float) -> list[dict[str, Any]]:

@@ -12,6 +12,12 @@ for lang in eng deu fra nld spa ita; do
     || need_apt+=("tesseract-ocr-$lang")
 done
 command -v pdftoppm >/dev/null || need_apt+=(poppler-utils)
+# tesserocr is built against Debian's libtesseract (below): the same engine as the tesseract
+# binary, kept loaded in the worker's reader processes.
+[ -e /usr/include/tesseract/baseapi.h ] || need_apt+=(libtesseract-dev)
+[ -e /usr/include/leptonica/allheaders.h ] || need_apt+=(libleptonica-dev)
+command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+command -v g++ >/dev/null || need_apt+=(g++)
 if [ "${CASAPAY_BROWSER_TESTS:-1}" = "1" ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   # Readable text in the workbench screenshots the browser tests save.
@@ -31,7 +37,9 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -e "$stamp" ]; then
   echo "bootstrap: installing Python packages"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[dev]"
+  # --no-binary: the tesserocr wheel bundles another tesseract (5.5), which reads some pages
+  # differently from the system's; building it takes a minute.
+  PIP_NO_BINARY=tesserocr .venv/bin/python -m pip install -q -e ".[dev]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

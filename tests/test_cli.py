@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.e2e.stack import casapay
@@ -11,11 +12,23 @@ from tests.pdfs import invoice_pdf
 
 def test_keys_create_prints_the_key_alone(tmp_path: Path) -> None:
     env = {"CASAPAY_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    # The first command also creates and migrates the embedded database: not a word about it.
     test_key = casapay("keys", "create", env=env, check=False)
     assert test_key.returncode == 0, test_key.stderr
-    assert test_key.stdout.startswith("sk_test_") and test_key.stdout.count("\n") == 1
+    assert re.fullmatch(r"sk_test_[A-Za-z0-9_-]{20,}\n", test_key.stdout), test_key.stdout
+    assert test_key.stderr == ""
     live_key = casapay("keys", "create", "--live", env=env, check=False)
-    assert live_key.stdout.startswith("sk_live_")
+    assert re.fullmatch(r"sk_live_[A-Za-z0-9_-]{20,}\n", live_key.stdout), live_key.stdout
+    assert live_key.stderr == ""
+
+
+def test_migrate_says_one_line_in_json_when_asked(tmp_path: Path) -> None:
+    env = {"CASAPAY_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "CASAPAY_LOG_FORMAT": "json"}
+    result = casapay("migrate", env=env, check=False)
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.splitlines()  # alembic's steps are not printed
+    entry = json.loads(line)
+    assert entry["message"] == "database schema is up to date" and entry["process"] == "migrate"
 
 
 def test_extract_prints_one_json_object_per_pdf(tmp_path: Path) -> None:

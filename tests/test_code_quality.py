@@ -66,3 +66,4 @@ def test_the_installed_package_ships_templates_static_files_and_migrations(tmp_p
         "models/migrations/versions/0001_initial_schema.py",
     ):
         assert expected in names, expected
+    assert not any(n.startswith(("devset/", "tests/", "fixtures/")) for n in names)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from models import metrics
 from models.queue import WEBHOOK, ActorSpec
 from models.services import Services
 from models.unit_of_work import Job, send, unit_of_work
@@ -25,6 +26,7 @@ def run_deliver(services: Services, delivery_id: str) -> None:
     outcome = delivery.post(plan, timestamp=services.clock())
     with unit_of_work(services) as session:
         delivery.record(session, plan, outcome, now=services.clock())
+    metrics.webhook_attempt(outcome.succeeded)
 
 
 def send_due(services: Services) -> list[str]:

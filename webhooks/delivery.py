@@ -19,8 +19,10 @@ import httpx
 from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from models import metrics
 from models.events import Event, event_json
 from models.ids import new_id
+from models.unit_of_work import current
 from models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint, pending_counts
 from webhooks.endpoints import disable_for_failures
 from webhooks.signing import HEADER, signature_header
@@ -160,6 +162,7 @@ def record(session: Session, plan: Plan, outcome: Outcome, *, now: int) -> None:
         return
     if now - delivery.created >= RETRY_WINDOW_SECONDS:
         delivery.status, delivery.finished_at = "failed", now
+        current(session).after_commit(metrics.webhook_given_up)
     else:
         delivery.next_attempt_at = now + backoff(plan.attempt)
     endpoint.failing_since = endpoint.failing_since or now

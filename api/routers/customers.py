@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import schemas
 from api.context import Auth
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
-from api.params import openapi_body, openapi_query, parse_model, read_params
-from billing.customers import create_customer, customer_json, get_customer
+from api.openapi import openapi_body, openapi_query
+from api.params import Params
+from billing.customers import check_locale, create_customer, customer_json, get_customer
 from models.customers import Customer
 from models.scoped import select_scoped
 
@@ -22,17 +24,23 @@ class CustomerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: str | None = Field(default=None, max_length=320)
     name: str | None = Field(default=None, max_length=200)
+    # The language of the tenant's emails: en, de, fr, nl, es or it (default: the document's).
+    locale: str | None = Field(default=None, max_length=16)
     metadata: MetadataParam = None
+
+
+class CustomerUpdate(CustomerCreate):
+    """Fields left out keep their value; an empty `locale` returns to the document's language."""
 
 
 class CustomerList(ListParams):
     email: str | None = None
 
 
-@router.post("/v1/customers", openapi_extra=openapi_body(CustomerCreate))
-async def create(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(CustomerCreate, raw, stringly=stringly)
+@router.post(
+    "/v1/customers", response_model=schemas.Customer, openapi_extra=openapi_body(CustomerCreate)
+)
+def create(ctx: Auth, params: Annotated[CustomerCreate, Params(CustomerCreate)]) -> dict[str, Any]:
     with ctx.unit_of_work() as session:
         customer = create_customer(
             session,
@@ -42,30 +50,57 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
             name=params.name,
             metadata=merge_metadata({}, params.metadata),
             now=ctx.services.clock(),
+            locale=params.locale,
         )
         return customer_json(customer)
 
 
-@router.get("/v1/customers/{customer_id}")
+@router.post(
+    "/v1/customers/{customer_id}",
+    response_model=schemas.Customer,
+    openapi_extra=openapi_body(CustomerUpdate),
+)
+def update(
+    customer_id: str, ctx: Auth, params: Annotated[CustomerUpdate, Params(CustomerUpdate)]
+) -> dict[str, Any]:
+    given = params.model_fields_set
+    with ctx.unit_of_work() as session:
+        customer = get_customer(session, ctx.account_id, ctx.livemode, customer_id)
+        if "email" in given:
+            customer.email = params.email or None
+        if "name" in given:
+            customer.name = params.name or None
+        if "locale" in given:
+            customer.locale = check_locale(params.locale)
+        if "metadata" in given:
+            customer.metadata_ = merge_metadata(customer.metadata_, params.metadata)
+        session.flush()
+        return customer_json(customer)
+
+
+@router.get("/v1/customers/{customer_id}", response_model=schemas.Customer)
 def retrieve(customer_id: str, ctx: Auth) -> dict[str, Any]:
-    with ctx.services.sessions() as session:
-        return customer_json(get_customer(session, ctx.account_id, ctx.livemode, customer_id))
+    return customer_json(get_customer(ctx.session, ctx.account_id, ctx.livemode, customer_id))
 
 
-@router.get("/v1/customers", openapi_extra=openapi_query(CustomerList))
-async def list_customers(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(CustomerList, raw, stringly=True)
+@router.get(
+    "/v1/customers",
+    response_model=schemas.list_of(schemas.Customer),
+    openapi_extra=openapi_query(CustomerList),
+)
+def list_customers(
+    ctx: Auth, params: Annotated[CustomerList, Params(CustomerList)]
+) -> dict[str, Any]:
     stmt = select_scoped(Customer, ctx.account_id, ctx.livemode)
     if params.email:
         stmt = stmt.where(Customer.email == params.email)
-    with ctx.services.sessions() as session:
-        return paginate(
-            session,
-            stmt,
-            id_col=Customer.id,
-            sort_col=Customer.created,
-            params=params,
-            url="/v1/customers",
-            render=customer_json,
-        )
+    return paginate(
+        ctx.session,
+        stmt,
+        id_col=Customer.id,
+        sort_col=Customer.created,
+        params=params,
+        url="/v1/customers",
+        render=customer_json,
+        owner=(ctx.account_id, ctx.livemode),
+    )

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import schemas
 from api.context import Auth, Ctx
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
-from api.params import openapi_body, openapi_query, parse_model, read_params
+from api.openapi import openapi_body, openapi_query
+from api.params import Params
 from billing.customers import get_customer
 from ingest.aliases import alias_json, create_alias, get_alias
 from models.customers import EmailAlias
@@ -31,10 +33,10 @@ class AliasList(ListParams):
     status: str | None = None
 
 
-@router.post("/v1/email_aliases", openapi_extra=openapi_body(AliasCreate))
-async def create(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(AliasCreate, raw, stringly=stringly)
+@router.post(
+    "/v1/email_aliases", response_model=schemas.EmailAlias, openapi_extra=openapi_body(AliasCreate)
+)
+def create(ctx: Auth, params: Annotated[AliasCreate, Params(AliasCreate)]) -> dict[str, Any]:
     with ctx.unit_of_work() as session:
         customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
         alias = create_alias(
@@ -48,19 +50,18 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
         return alias_json(alias)
 
 
-@router.get("/v1/email_aliases/{alias_id}")
+@router.get("/v1/email_aliases/{alias_id}", response_model=schemas.EmailAlias)
 def retrieve(alias_id: str, ctx: Auth) -> dict[str, Any]:
-    with ctx.services.sessions() as session:
-        return alias_json(get_alias(session, ctx.account_id, ctx.livemode, alias_id))
+    return alias_json(get_alias(ctx.session, ctx.account_id, ctx.livemode, alias_id))
 
 
-@router.post("/v1/email_aliases/{alias_id}/disable")
+@router.post("/v1/email_aliases/{alias_id}/disable", response_model=schemas.EmailAlias)
 def disable(alias_id: str, ctx: Auth) -> dict[str, Any]:
     """Mail to a disabled alias is refused at RCPT (550 5.2.1); its history stays."""
     return _set_status(ctx, alias_id, "disabled")
 
 
-@router.post("/v1/email_aliases/{alias_id}/enable")
+@router.post("/v1/email_aliases/{alias_id}/enable", response_model=schemas.EmailAlias)
 def enable(alias_id: str, ctx: Auth) -> dict[str, Any]:
     return _set_status(ctx, alias_id, "active")
 
@@ -72,22 +73,24 @@ def _set_status(ctx: Ctx, alias_id: str, status: str) -> dict[str, Any]:
         return alias_json(alias)
 
 
-@router.get("/v1/email_aliases", openapi_extra=openapi_query(AliasList))
-async def list_aliases(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(AliasList, raw, stringly=True)
+@router.get(
+    "/v1/email_aliases",
+    response_model=schemas.list_of(schemas.EmailAlias),
+    openapi_extra=openapi_query(AliasList),
+)
+def list_aliases(ctx: Auth, params: Annotated[AliasList, Params(AliasList)]) -> dict[str, Any]:
     stmt = select_scoped(EmailAlias, ctx.account_id, ctx.livemode)
     if params.customer:
         stmt = stmt.where(EmailAlias.customer_id == params.customer)
     if params.status:
         stmt = stmt.where(EmailAlias.status == params.status)
-    with ctx.services.sessions() as session:
-        return paginate(
-            session,
-            stmt,
-            id_col=EmailAlias.id,
-            sort_col=EmailAlias.created,
-            params=params,
-            url="/v1/email_aliases",
-            render=alias_json,
-        )
+    return paginate(
+        ctx.session,
+        stmt,
+        id_col=EmailAlias.id,
+        sort_col=EmailAlias.created,
+        params=params,
+        url="/v1/email_aliases",
+        render=alias_json,
+        owner=(ctx.account_id, ctx.livemode),
+    )

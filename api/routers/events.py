@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import Field
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
+from api import schemas
 from api.context import Auth
 from api.lists import ListParams, RangeFilter, apply_range, paginate
-from api.params import openapi_query, parse_model, read_params
+from api.openapi import openapi_query
+from api.params import Params
 from models.events import Event, event_json
 from models.scoped import get_scoped, select_scoped
 from models.webhooks import pending_counts
@@ -37,31 +39,32 @@ def render_page(session: Session, events: list[Event]) -> list[dict[str, Any]]:
     return [event_json(e, pending.get(e.id, 0)) for e in events]
 
 
-@router.get("/v1/events/{event_id}")
+@router.get("/v1/events/{event_id}", response_model=schemas.Event)
 def retrieve(event_id: str, ctx: Auth) -> dict[str, Any]:
-    with ctx.services.sessions() as session:
-        event = get_scoped(session, Event, "event", event_id, ctx.account_id, ctx.livemode)
-        return render_page(session, [event])[0]
+    event = get_scoped(ctx.session, Event, "event", event_id, ctx.account_id, ctx.livemode)
+    return render_page(ctx.session, [event])[0]
 
 
-@router.get("/v1/events", openapi_extra=openapi_query(EventList))
-async def list_events(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(EventList, raw, stringly=True)
+@router.get(
+    "/v1/events",
+    response_model=schemas.list_of(schemas.Event),
+    openapi_extra=openapi_query(EventList),
+)
+def list_events(ctx: Auth, params: Annotated[EventList, Params(EventList)]) -> dict[str, Any]:
     stmt = select_scoped(Event, ctx.account_id, ctx.livemode)
     patterns = [p for p in [params.type, *(params.types or [])] if p]
     if patterns:
         stmt = stmt.where(or_(*(Event.type.like(like_pattern(p), escape="\\") for p in patterns)))
     stmt = apply_range(stmt, Event.created, params.created)
-    with ctx.services.sessions() as session:
-        page = paginate(
-            session,
-            stmt,
-            id_col=Event.id,
-            sort_col=Event.seq,
-            params=params,
-            url="/v1/events",
-            render=lambda event: event,
-        )
-        page["data"] = render_page(session, page["data"])
-        return page
+    page = paginate(
+        ctx.session,
+        stmt,
+        id_col=Event.id,
+        sort_col=Event.seq,
+        params=params,
+        url="/v1/events",
+        render=lambda event: event,
+        owner=(ctx.account_id, ctx.livemode),
+    )
+    page["data"] = render_page(ctx.session, page["data"])
+    return page

@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Path
+from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from api import schemas
 from api.billing_params import (
     Currency,
     Description,
     ExpandOnly,
     LineItemParams,
     ObjectId,
+    StripeInvoiceOptions,
     TaxRateIds,
     Timestamp,
+    check_stripe_options,
+    due_date_from,
     rate_list,
+    tax_rates_from,
 )
-from api.billing_schemas import DeletedOut, InvoiceOut, documented, list_of
 from api.context import Auth, Ctx
 from api.errors import ApiError
 from api.expand import INVOICE_EXPANDABLE, expand_invoice, expansions
 from api.lists import ListParams, RangeFilter, apply_range, paginate
 from api.metadata import MetadataParam, merge_metadata
-from api.params import parse_model, read_params
+from api.openapi import openapi_body, openapi_query
+from api.params import Params
 from billing.invoice_items import deleted_json
 from billing.invoice_sending import send_invoice
 from billing.invoices import (
@@ -35,12 +40,13 @@ from billing.invoices import (
     finalize_invoice,
     get_invoice,
     invoice_json,
+    items_for,
     mark_uncollectible,
     update_invoice,
     void_invoice,
 )
 from billing.payments import pay_invoice
-from models.invoices import Invoice
+from models.invoices import Invoice, InvoiceItem
 from models.scoped import select_scoped
 
 router = APIRouter(tags=["invoices"])
@@ -48,7 +54,7 @@ router = APIRouter(tags=["invoices"])
 InvoiceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 
 
-class InvoiceCreate(BaseModel):
+class InvoiceCreate(StripeInvoiceOptions):
     model_config = ConfigDict(extra="forbid")
 
     customer: ObjectId
@@ -61,7 +67,7 @@ class InvoiceCreate(BaseModel):
     expand: list[str] | None = None
 
 
-class InvoiceUpdate(BaseModel):
+class InvoiceUpdate(StripeInvoiceOptions):
     model_config = ConfigDict(extra="forbid")
 
     due_date: Timestamp | Literal[""] | None = None
@@ -89,20 +95,34 @@ class InvoiceList(ListParams):
     created: BoundedInt | BoundedRange | None = None
 
 
+class FinalizeParams(ExpandOnly):
+    auto_advance: bool | None = None
+
+
 class PayParams(ExpandOnly):
     paid_out_of_band: bool = False
 
 
-def render(session: Session, ctx: Ctx, invoice: Invoice, fields: frozenset[str]) -> dict[str, Any]:
-    body = invoice_json(session, invoice, ctx.services.settings.public_url)
+def render(
+    session: Session,
+    ctx: Ctx,
+    invoice: Invoice,
+    fields: frozenset[str],
+    items: Sequence[InvoiceItem] | None = None,
+) -> dict[str, Any]:
+    body = invoice_json(session, invoice, ctx.services.settings.public_url, items=items)
     return expand_invoice(session, body, fields, ctx.account_id, ctx.livemode)
 
 
-@router.post("/v1/invoices", openapi_extra=documented(InvoiceOut, body=InvoiceCreate))
-async def create(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(InvoiceCreate, raw, stringly=stringly)
+def _post(path: str, body: type[ExpandOnly] | type[StripeInvoiceOptions]) -> Any:
+    return router.post(path, response_model=schemas.Invoice, openapi_extra=openapi_body(body))
+
+
+@_post("/v1/invoices", InvoiceCreate)
+def create(ctx: Auth, params: Annotated[InvoiceCreate, Params(InvoiceCreate)]) -> dict[str, Any]:
+    check_stripe_options(params)
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
+    now = ctx.services.clock()
     items = [
         NewItem(
             description=li.description,
@@ -121,38 +141,44 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
             livemode=ctx.livemode,
             customer_id=params.customer,
             currency=params.currency,
-            due_date=params.due_date,
+            due_date=due_date_from(params, params.due_date, now),
             description=params.description,
             items=items,
-            tax_rates=rate_list(params.tax_rates),
+            tax_rates=rate_list(tax_rates_from(params, params.tax_rates)),
             metadata=merge_metadata({}, params.metadata),
-            now=ctx.services.clock(),
+            now=now,
         )
         return render(session, ctx, invoice, fields)
 
 
-@router.get("/v1/invoices/{invoice_id}", openapi_extra=documented(InvoiceOut, query=ExpandOnly))
-async def retrieve(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    fields = expansions(parse_model(ExpandOnly, raw, stringly=True).expand, INVOICE_EXPANDABLE)
-    with ctx.services.sessions() as session:
-        invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id)
-        return render(session, ctx, invoice, fields)
+@router.get(
+    "/v1/invoices/{invoice_id}",
+    response_model=schemas.Invoice,
+    openapi_extra=openapi_query(ExpandOnly),
+)
+def retrieve(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[ExpandOnly, Params(ExpandOnly)]
+) -> dict[str, Any]:
+    fields = expansions(params.expand, INVOICE_EXPANDABLE)
+    invoice = get_invoice(ctx.session, ctx.account_id, ctx.livemode, invoice_id)
+    return render(ctx.session, ctx, invoice, fields)
 
 
-@router.post("/v1/invoices/{invoice_id}", openapi_extra=documented(InvoiceOut, body=InvoiceUpdate))
-async def update(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(InvoiceUpdate, raw, stringly=stringly)
+@_post("/v1/invoices/{invoice_id}", InvoiceUpdate)
+def update(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[InvoiceUpdate, Params(InvoiceUpdate)]
+) -> dict[str, Any]:
+    check_stripe_options(params)
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
     given = params.model_fields_set
     changes: dict[str, Any] = {}
-    if "due_date" in given:
-        changes["due_date"] = params.due_date if params.due_date != "" else None
+    if "due_date" in given or "days_until_due" in given:
+        due = params.due_date if params.due_date != "" else None
+        changes["due_date"] = due_date_from(params, due, ctx.services.clock())
     if "description" in given:
         changes["description"] = params.description or None
-    if "tax_rates" in given:
-        changes["tax_rates"] = rate_list(params.tax_rates)
+    if "tax_rates" in given or "default_tax_rates" in given:
+        changes["tax_rates"] = rate_list(tax_rates_from(params, params.tax_rates))
     with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         if "metadata" in given:
@@ -161,7 +187,7 @@ async def update(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str
         return render(session, ctx, invoice, fields)
 
 
-@router.delete("/v1/invoices/{invoice_id}", openapi_extra=documented(DeletedOut))
+@router.delete("/v1/invoices/{invoice_id}", response_model=schemas.Deleted)
 def delete(invoice_id: InvoiceId, ctx: Auth) -> dict[str, Any]:
     with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
@@ -169,10 +195,12 @@ def delete(invoice_id: InvoiceId, ctx: Auth) -> dict[str, Any]:
     return deleted_json(invoice_id, "invoice")
 
 
-@router.get("/v1/invoices", openapi_extra=documented(list_of(InvoiceOut), query=InvoiceList))
-async def list_invoices(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(InvoiceList, raw, stringly=True)
+@router.get(
+    "/v1/invoices",
+    response_model=schemas.list_of(schemas.Invoice),
+    openapi_extra=openapi_query(InvoiceList),
+)
+def list_invoices(ctx: Auth, params: Annotated[InvoiceList, Params(InvoiceList)]) -> dict[str, Any]:
     fields = expansions(params.expand, INVOICE_EXPANDABLE, is_list=True)
     stmt = select_scoped(Invoice, ctx.account_id, ctx.livemode)
     if params.customer:
@@ -181,71 +209,71 @@ async def list_invoices(request: Request, ctx: Auth) -> dict[str, Any]:
         stmt = stmt.where(Invoice.status == params.status)
     stmt = apply_range(stmt, Invoice.due_date, params.due_date)
     stmt = apply_range(stmt, Invoice.created, params.created)
-    with ctx.services.sessions() as session:
-        return paginate(
-            session,
-            stmt,
-            id_col=Invoice.id,
-            sort_col=Invoice.created,
-            params=params,
-            url="/v1/invoices",
-            render=lambda inv: render(session, ctx, inv, fields),
-        )
+    page = paginate(
+        ctx.session,
+        stmt,
+        id_col=Invoice.id,
+        sort_col=Invoice.created,
+        params=params,
+        url="/v1/invoices",
+        render=lambda inv: inv,
+        owner=(ctx.account_id, ctx.livemode),
+    )
+    # The page's items in one more statement, not one per invoice.
+    items = items_for(ctx.session, [inv.id for inv in page["data"]])
+    page["data"] = [
+        render(ctx.session, ctx, inv, fields, items.get(inv.id, [])) for inv in page["data"]
+    ]
+    return page
 
 
 Action = Callable[[Session, Invoice, int], object]
 
 
-async def _act(
-    invoice_id: str, request: Request, ctx: Auth, action: Action, model: type[ExpandOnly]
-) -> tuple[dict[str, Any], ExpandOnly]:
-    raw, stringly = await read_params(request)
-    params = parse_model(model, raw, stringly=stringly)
+def _act(invoice_id: str, ctx: Ctx, action: Action, params: ExpandOnly) -> dict[str, Any]:
     fields = expansions(params.expand, INVOICE_EXPANDABLE)
     with ctx.unit_of_work() as session:
         invoice = get_invoice(session, ctx.account_id, ctx.livemode, invoice_id, for_update=True)
         action(session, invoice, ctx.services.clock())
-        return render(session, ctx, invoice, fields), params
+        return render(session, ctx, invoice, fields)
 
 
-@router.post(
-    "/v1/invoices/{invoice_id}/finalize", openapi_extra=documented(InvoiceOut, body=ExpandOnly)
-)
-async def finalize(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
+@_post("/v1/invoices/{invoice_id}/finalize", FinalizeParams)
+def finalize(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[FinalizeParams, Params(FinalizeParams)]
+) -> dict[str, Any]:
+    check_stripe_options(StripeInvoiceOptions(auto_advance=params.auto_advance))
+
     def run(session: Session, invoice: Invoice, now: int) -> object:
         return finalize_invoice(session, invoice, now=now)
 
-    body, _ = await _act(invoice_id, request, ctx, run, ExpandOnly)
-    return body
+    return _act(invoice_id, ctx, run, params)
 
 
-@router.post(
-    "/v1/invoices/{invoice_id}/void", openapi_extra=documented(InvoiceOut, body=ExpandOnly)
-)
-async def void(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
+@_post("/v1/invoices/{invoice_id}/void", ExpandOnly)
+def void(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[ExpandOnly, Params(ExpandOnly)]
+) -> dict[str, Any]:
     def run(session: Session, invoice: Invoice, now: int) -> object:
         return void_invoice(session, invoice, now=now)
 
-    body, _ = await _act(invoice_id, request, ctx, run, ExpandOnly)
-    return body
+    return _act(invoice_id, ctx, run, params)
 
 
-@router.post(
-    "/v1/invoices/{invoice_id}/mark_uncollectible",
-    openapi_extra=documented(InvoiceOut, body=ExpandOnly),
-)
-async def uncollectible(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
+@_post("/v1/invoices/{invoice_id}/mark_uncollectible", ExpandOnly)
+def uncollectible(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[ExpandOnly, Params(ExpandOnly)]
+) -> dict[str, Any]:
     def run(session: Session, invoice: Invoice, now: int) -> object:
         return mark_uncollectible(session, invoice, now=now)
 
-    body, _ = await _act(invoice_id, request, ctx, run, ExpandOnly)
-    return body
+    return _act(invoice_id, ctx, run, params)
 
 
-@router.post("/v1/invoices/{invoice_id}/pay", openapi_extra=documented(InvoiceOut, body=PayParams))
-async def pay(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(PayParams, raw, stringly=stringly)
+@_post("/v1/invoices/{invoice_id}/pay", PayParams)
+def pay(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[PayParams, Params(PayParams)]
+) -> dict[str, Any]:
     if ctx.livemode and not params.paid_out_of_band:
         raise ApiError(
             402,
@@ -260,14 +288,13 @@ async def pay(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, A
             session, invoice, now=now, source="api", out_of_band=params.paid_out_of_band
         )
 
-    body, _ = await _act(invoice_id, request, ctx, run, PayParams)
-    return body
+    return _act(invoice_id, ctx, run, params)
 
 
-@router.post(
-    "/v1/invoices/{invoice_id}/send", openapi_extra=documented(InvoiceOut, body=ExpandOnly)
-)
-async def send(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, Any]:
+@_post("/v1/invoices/{invoice_id}/send", ExpandOnly)
+def send(
+    invoice_id: InvoiceId, ctx: Auth, params: Annotated[ExpandOnly, Params(ExpandOnly)]
+) -> dict[str, Any]:
     """Queues the mail in the invoice's transaction; the notify worker delivers it after commit."""
     services = ctx.services
 
@@ -276,5 +303,4 @@ async def send(invoice_id: InvoiceId, request: Request, ctx: Auth) -> dict[str, 
             session, invoice, blobs=services.blobs, public_url=services.settings.public_url, now=now
         )
 
-    body, _ = await _act(invoice_id, request, ctx, run, ExpandOnly)
-    return body
+    return _act(invoice_id, ctx, run, params)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from api import schemas
 from api.context import Auth, Ctx
 from api.lists import ListParams, paginate
-from api.params import openapi_body, openapi_query, parse_model, read_params
+from api.openapi import openapi_body, openapi_query
+from api.params import Params
 from models.review import ReviewItem
 from models.scoped import select_scoped
 from review.items import load_view, load_views, review_item_json
@@ -60,40 +62,47 @@ def _scope(ctx: Ctx) -> tuple[str, bool]:
     return ctx.account_id, ctx.livemode
 
 
-@router.get("/v1/review_items", openapi_extra=openapi_query(ReviewItemList))
-async def list_review_items(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(ReviewItemList, raw, stringly=True)
+@router.get(
+    "/v1/review_items",
+    response_model=schemas.list_of(schemas.ReviewItem),
+    openapi_extra=openapi_query(ReviewItemList),
+)
+def list_review_items(
+    ctx: Auth, params: Annotated[ReviewItemList, Params(ReviewItemList)]
+) -> dict[str, Any]:
     stmt = select_scoped(ReviewItem, ctx.account_id, ctx.livemode)
     if params.status:
         stmt = stmt.where(ReviewItem.status == params.status)
     if params.alias_invoice:
         stmt = stmt.where(ReviewItem.alias_invoice_id == params.alias_invoice)
-    with ctx.services.sessions() as session:
-        page = paginate(
-            session,
-            stmt,
-            id_col=ReviewItem.id,
-            sort_col=ReviewItem.created,
-            params=params,
-            url="/v1/review_items",
-            render=lambda item: item,
-            newest_first=False,  # a queue: the oldest waiting item comes first
-        )
-        page["data"] = [review_item_json(v) for v in load_views(session, page["data"])]
-        return page
+    page = paginate(
+        ctx.session,
+        stmt,
+        id_col=ReviewItem.id,
+        sort_col=ReviewItem.created,
+        params=params,
+        url="/v1/review_items",
+        render=lambda item: item,
+        owner=_scope(ctx),
+        newest_first=False,  # a queue: the oldest waiting item comes first
+    )
+    page["data"] = [review_item_json(v) for v in load_views(ctx.session, page["data"])]
+    return page
 
 
-@router.get("/v1/review_items/{item_id}")
+@router.get("/v1/review_items/{item_id}", response_model=schemas.ReviewItem)
 def retrieve(item_id: str, ctx: Auth) -> dict[str, Any]:
-    with ctx.services.sessions() as session:
-        return review_item_json(load_view(session, item_id, _scope(ctx)))
+    return review_item_json(load_view(ctx.session, item_id, _scope(ctx)))
 
 
-@router.post("/v1/review_items/{item_id}/approve", openapi_extra=openapi_body(ApproveParams))
-async def approve_item(item_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(ApproveParams, raw, stringly=stringly)
+@router.post(
+    "/v1/review_items/{item_id}/approve",
+    response_model=schemas.ReviewItem,
+    openapi_extra=openapi_body(ApproveParams),
+)
+def approve_item(
+    item_id: str, ctx: Auth, params: Annotated[ApproveParams, Params(ApproveParams)]
+) -> dict[str, Any]:
     corrections = params.model_dump(exclude_unset=True, exclude={"reviewer", "expand"}, mode="json")
     services = ctx.services
     with ctx.unit_of_work() as session:
@@ -106,14 +115,17 @@ async def approve_item(item_id: str, request: Request, ctx: Auth) -> dict[str, A
             public_url=services.settings.public_url,
             now=services.clock(),
         )
-    with services.sessions() as session:
-        return review_item_json(load_view(session, item_id, _scope(ctx)))
+    return review_item_json(load_view(ctx.session, item_id, _scope(ctx)))
 
 
-@router.post("/v1/review_items/{item_id}/reject", openapi_extra=openapi_body(RejectParams))
-async def reject_item(item_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(RejectParams, raw, stringly=stringly)
+@router.post(
+    "/v1/review_items/{item_id}/reject",
+    response_model=schemas.ReviewItem,
+    openapi_extra=openapi_body(RejectParams),
+)
+def reject_item(
+    item_id: str, ctx: Auth, params: Annotated[RejectParams, Params(RejectParams)]
+) -> dict[str, Any]:
     services = ctx.services
     with ctx.unit_of_work() as session:
         reject(
@@ -124,5 +136,4 @@ async def reject_item(item_id: str, request: Request, ctx: Auth) -> dict[str, An
             decider=_decider(ctx, params.reviewer),
             now=services.clock(),
         )
-    with services.sessions() as session:
-        return review_item_json(load_view(session, item_id, _scope(ctx)))
+    return review_item_json(load_view(ctx.session, item_id, _scope(ctx)))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from api import schemas
 from api.billing_params import ExpandOnly
-from api.billing_schemas import TaxRateOut, documented, list_of
 from api.context import Auth
 from api.expand import expansions
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
-from api.params import parse_model, read_params
+from api.openapi import openapi_body, openapi_query
+from api.params import Params
 from billing.money import check_percentage
 from billing.tax_rates import create_tax_rate, get_tax_rate, tax_rate_json
 from models.invoices import TaxRate
@@ -42,10 +43,10 @@ class TaxRateList(ListParams):
     inclusive: bool | None = None
 
 
-@router.post("/v1/tax_rates", openapi_extra=documented(TaxRateOut, body=TaxRateCreate))
-async def create(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(TaxRateCreate, raw, stringly=stringly)
+@router.post(
+    "/v1/tax_rates", response_model=schemas.TaxRate, openapi_extra=openapi_body(TaxRateCreate)
+)
+def create(ctx: Auth, params: Annotated[TaxRateCreate, Params(TaxRateCreate)]) -> dict[str, Any]:
     expansions(params.expand, NOTHING)
     with ctx.unit_of_work() as session:
         rate = create_tax_rate(
@@ -62,29 +63,35 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
         return tax_rate_json(rate)
 
 
-@router.get("/v1/tax_rates/{rate_id}", openapi_extra=documented(TaxRateOut, query=ExpandOnly))
-async def retrieve(rate_id: RateId, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    expansions(parse_model(ExpandOnly, raw, stringly=True).expand, NOTHING)
-    with ctx.services.sessions() as session:
-        return tax_rate_json(get_tax_rate(session, ctx.account_id, ctx.livemode, rate_id))
+@router.get(
+    "/v1/tax_rates/{rate_id}",
+    response_model=schemas.TaxRate,
+    openapi_extra=openapi_query(ExpandOnly),
+)
+def retrieve(
+    rate_id: RateId, ctx: Auth, params: Annotated[ExpandOnly, Params(ExpandOnly)]
+) -> dict[str, Any]:
+    expansions(params.expand, NOTHING)
+    return tax_rate_json(get_tax_rate(ctx.session, ctx.account_id, ctx.livemode, rate_id))
 
 
-@router.get("/v1/tax_rates", openapi_extra=documented(list_of(TaxRateOut), query=TaxRateList))
-async def list_rates(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(TaxRateList, raw, stringly=True)
+@router.get(
+    "/v1/tax_rates",
+    response_model=schemas.list_of(schemas.TaxRate),
+    openapi_extra=openapi_query(TaxRateList),
+)
+def list_rates(ctx: Auth, params: Annotated[TaxRateList, Params(TaxRateList)]) -> dict[str, Any]:
     expansions(params.expand, NOTHING, is_list=True)
     stmt = select_scoped(TaxRate, ctx.account_id, ctx.livemode)
     if params.inclusive is not None:
         stmt = stmt.where(TaxRate.inclusive == params.inclusive)
-    with ctx.services.sessions() as session:
-        return paginate(
-            session,
-            stmt,
-            id_col=TaxRate.id,
-            sort_col=TaxRate.created,
-            params=params,
-            url="/v1/tax_rates",
-            render=tax_rate_json,
-        )
+    return paginate(
+        ctx.session,
+        stmt,
+        id_col=TaxRate.id,
+        sort_col=TaxRate.created,
+        params=params,
+        url="/v1/tax_rates",
+        render=tax_rate_json,
+        owner=(ctx.account_id, ctx.livemode),
+    )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from api.context import Auth, Ctx
+from api import schemas
+from api.context import Auth
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
-from api.params import openapi_body, openapi_query, parse_model, read_params
+from api.openapi import openapi_body, openapi_query
+from api.params import Params
 from models.scoped import select_scoped
 from models.webhooks import WebhookAttempt, WebhookEndpoint
 from webhooks.endpoints import (
@@ -55,11 +56,13 @@ class AttemptList(ListParams):
     event: str | None = Field(default=None, max_length=40)
 
 
-@router.post("/v1/webhook_endpoints", openapi_extra=openapi_body(EndpointCreate))
-async def create(request: Request, ctx: Auth) -> dict[str, Any]:
+@router.post(
+    "/v1/webhook_endpoints",
+    response_model=schemas.WebhookEndpointWithSecret,
+    openapi_extra=openapi_body(EndpointCreate),
+)
+def create(ctx: Auth, params: Annotated[EndpointCreate, Params(EndpointCreate)]) -> dict[str, Any]:
     """The reply is the only time the signing `secret` is shown."""
-    raw, stringly = await read_params(request)
-    params = parse_model(EndpointCreate, raw, stringly=stringly)
     with ctx.unit_of_work() as session:
         endpoint = create_endpoint(
             session,
@@ -74,17 +77,20 @@ async def create(request: Request, ctx: Auth) -> dict[str, Any]:
         return webhook_endpoint_json(endpoint, with_secret=True)
 
 
-@router.get("/v1/webhook_endpoints/{endpoint_id}")
+@router.get("/v1/webhook_endpoints/{endpoint_id}", response_model=schemas.WebhookEndpoint)
 def retrieve(endpoint_id: str, ctx: Auth) -> dict[str, Any]:
-    with ctx.services.sessions() as session:
-        endpoint = get_endpoint(session, ctx.account_id, ctx.livemode, endpoint_id)
-        return webhook_endpoint_json(endpoint)
+    endpoint = get_endpoint(ctx.session, ctx.account_id, ctx.livemode, endpoint_id)
+    return webhook_endpoint_json(endpoint)
 
 
-@router.post("/v1/webhook_endpoints/{endpoint_id}", openapi_extra=openapi_body(EndpointUpdate))
-async def update(endpoint_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, stringly = await read_params(request)
-    params = parse_model(EndpointUpdate, raw, stringly=stringly)
+@router.post(
+    "/v1/webhook_endpoints/{endpoint_id}",
+    response_model=schemas.WebhookEndpoint,
+    openapi_extra=openapi_body(EndpointUpdate),
+)
+def update(
+    endpoint_id: str, ctx: Auth, params: Annotated[EndpointUpdate, Params(EndpointUpdate)]
+) -> dict[str, Any]:
     given = params.model_fields_set
     with ctx.unit_of_work() as session:
         endpoint = get_endpoint(session, ctx.account_id, ctx.livemode, endpoint_id, for_update=True)
@@ -102,7 +108,7 @@ async def update(endpoint_id: str, request: Request, ctx: Auth) -> dict[str, Any
         return webhook_endpoint_json(endpoint)
 
 
-@router.delete("/v1/webhook_endpoints/{endpoint_id}")
+@router.delete("/v1/webhook_endpoints/{endpoint_id}", response_model=schemas.Deleted)
 def delete(endpoint_id: str, ctx: Auth) -> dict[str, Any]:
     with ctx.unit_of_work() as session:
         endpoint = get_endpoint(session, ctx.account_id, ctx.livemode, endpoint_id, for_update=True)
@@ -110,49 +116,48 @@ def delete(endpoint_id: str, ctx: Auth) -> dict[str, Any]:
     return {"id": endpoint_id, "object": "webhook_endpoint", "deleted": True}
 
 
-@router.get("/v1/webhook_endpoints", openapi_extra=openapi_query(ListParams))
-async def list_endpoints(request: Request, ctx: Auth) -> dict[str, Any]:
-    raw, _ = await read_params(request)
-    params = parse_model(ListParams, raw, stringly=True)
+@router.get(
+    "/v1/webhook_endpoints",
+    response_model=schemas.list_of(schemas.WebhookEndpoint),
+    openapi_extra=openapi_query(ListParams),
+)
+def list_endpoints(ctx: Auth, params: Annotated[ListParams, Params(ListParams)]) -> dict[str, Any]:
     stmt = select_scoped(WebhookEndpoint, ctx.account_id, ctx.livemode).where(
         WebhookEndpoint.deleted.is_(False)
     )
-    with ctx.services.sessions() as session:
-        return paginate(
-            session,
-            stmt,
-            id_col=WebhookEndpoint.id,
-            sort_col=WebhookEndpoint.created,
-            params=params,
-            url="/v1/webhook_endpoints",
-            render=webhook_endpoint_json,
-        )
+    return paginate(
+        ctx.session,
+        stmt,
+        id_col=WebhookEndpoint.id,
+        sort_col=WebhookEndpoint.created,
+        params=params,
+        url="/v1/webhook_endpoints",
+        render=webhook_endpoint_json,
+        owner=(ctx.account_id, ctx.livemode),
+    )
 
 
 @router.get(
-    "/v1/webhook_endpoints/{endpoint_id}/attempts", openapi_extra=openapi_query(AttemptList)
+    "/v1/webhook_endpoints/{endpoint_id}/attempts",
+    response_model=schemas.list_of(schemas.WebhookAttempt),
+    openapi_extra=openapi_query(AttemptList),
 )
-async def list_attempts(endpoint_id: str, request: Request, ctx: Auth) -> dict[str, Any]:
-    """Every POST to this endpoint, newest first: status code, duration, error."""
-    raw, _ = await read_params(request)
-    params = parse_model(AttemptList, raw, stringly=True)
-    with ctx.services.sessions() as session:
-        return _attempts_page(session, ctx, endpoint_id, params)
-
-
-def _attempts_page(
-    session: Session, ctx: Ctx, endpoint_id: str, params: AttemptList
+def list_attempts(
+    endpoint_id: str, ctx: Auth, params: Annotated[AttemptList, Params(AttemptList)]
 ) -> dict[str, Any]:
-    get_endpoint(session, ctx.account_id, ctx.livemode, endpoint_id)
+    """Every POST to this endpoint, newest first: status code, duration, error."""
+    get_endpoint(ctx.session, ctx.account_id, ctx.livemode, endpoint_id)
     stmt = select(WebhookAttempt).where(WebhookAttempt.endpoint_id == endpoint_id)
     if params.event:
         stmt = stmt.where(WebhookAttempt.event_id == params.event)
     return paginate(
-        session,
+        ctx.session,
         stmt,
         id_col=WebhookAttempt.id,
         sort_col=WebhookAttempt.created,
         params=params,
         url=f"/v1/webhook_endpoints/{endpoint_id}/attempts",
         render=attempt_json,
+        owner=None,
+        anchor_where=[WebhookAttempt.endpoint_id == endpoint_id],
     )

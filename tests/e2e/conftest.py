@@ -5,9 +5,12 @@ separate api / smtp / worker processes)."""
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import redis
@@ -59,10 +62,10 @@ def _answers(httpx: object, url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def real_stack(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("real")
-    name = f"casapay_e2e_{os.getpid()}"
+@contextmanager
+def running_real_stack(tmp: Path, s3_endpoint: str, **extra_env: str) -> Iterator[Stack]:
+    """PostgreSQL, Redis, moto's S3 server, and the api / smtp / worker processes."""
+    name = f"casapay_e2e_{os.getpid()}_{secrets.token_hex(3)}"
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -79,6 +82,7 @@ def real_stack(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> It
             AWS_SECRET_ACCESS_KEY="testing",
             AWS_DEFAULT_REGION="us-east-1",
             CASAPAY_PROCESSING_LEASE_SECONDS="20",
+            **extra_env,
         ),
         logs=tmp,
     )
@@ -94,6 +98,12 @@ def real_stack(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> It
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="module")
+def real_stack(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iterator[Stack]:
+    with running_real_stack(tmp_path_factory.mktemp("real"), s3_endpoint) as stack:
+        yield stack
 
 
 @pytest.fixture(params=["embedded_stack", "real_stack"])

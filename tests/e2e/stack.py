@@ -108,6 +108,9 @@ def base_env(tmp: Path, **extra: str) -> dict[str, str]:
         CASAPAY_API_PORT=str(free_port()),
         CASAPAY_SMTP_PORT=str(free_port()),
         CASAPAY_SWEEP_INTERVAL_SECONDS="1",
+        # Metrics ports off unless a test asks: parallel runs must not race for a fixed port.
+        CASAPAY_SMTP_METRICS_PORT="0",
+        CASAPAY_WORKER_METRICS_PORT="0",
         OMP_THREAD_LIMIT="1",
         PYTHONUNBUFFERED="1",
     )

@@ -59,7 +59,7 @@ def test_prepayment_makes_amount_due_the_total(extraction_cache: ExtractionCache
     assert check["subtotal_plus_tax_equals_total"] is True
 
 
-def test_terms_give_a_computed_due_date_with_lower_confidence(
+def test_terms_give_a_computed_due_date_slightly_below_a_printed_one(
     extraction_cache: ExtractionCache,
 ) -> None:
     result = extraction_cache.run(FIXTURES / "text_en_us_terms_within.pdf")
@@ -67,7 +67,7 @@ def test_terms_give_a_computed_due_date_with_lower_confidence(
     due = result.fields["due_date"]
     assert due.source == "computed"
     assert "due_date_computed_from_terms" in due.reasons
-    assert due.confidence < 0.7
+    assert 0.7 <= due.confidence < 0.9
 
 
 def test_every_value_carries_evidence(extraction_cache: ExtractionCache) -> None:

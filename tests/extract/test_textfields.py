@@ -1,14 +1,11 @@
 """Languages, currency, payment terms, references and document kinds from page text."""
 
-import datetime
-
 from extract.candidates import label_index
 from extract.currency import detect_currency
 from extract.layout import PageLayout, Word, build_lines
 from extract.textfields import (
     classify,
     detect_languages,
-    payment_terms,
     resolve_reference,
 )
 
@@ -33,21 +30,6 @@ def test_declared_currency_beats_symbols() -> None:
     page = _page(["Währung: EUR", "Total 12,00 $"])
     found = detect_currency([page], None)
     assert found is not None and found.value == "eur" and found.confidence > 0.9
-
-
-def test_due_date_from_terms_sentence_but_not_from_discount() -> None:
-    page = _page(["Zahlbar innerhalb 30 Tagen netto bis 04.07.2025, 3% Skonto bis 15.06.2025"])
-    found = payment_terms([page], "DMY", ("deu",), None)
-    assert found is not None and found.value == datetime.date(2025, 7, 4)
-    discount_only = _page(["Bei Zahlung innerhalb 14 Tagen gewähren wir 2% Skonto."])
-    assert payment_terms([discount_only], "DMY", ("deu",), datetime.date(2025, 1, 1)) is None
-
-
-def test_within_days_is_computed_from_issue_date() -> None:
-    page = _page(["Payment terms: payable within 14 days."])
-    found = payment_terms([page], "MDY", ("eng",), datetime.date(2025, 1, 2))
-    assert found is not None and found.value == datetime.date(2025, 1, 16)
-    assert found.source == "computed"
 
 
 def test_reference_from_title_heading() -> None:

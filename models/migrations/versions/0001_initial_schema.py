@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:26:06.758302
+Create Date: 2026-11-30 21:39:07.616091
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("review_threshold", sa.Float(), nullable=True),
+        sa.Column("acknowledge_receipts", sa.Boolean(), nullable=False),
+        sa.Column("reminder_offsets", sa.JSON(), nullable=True),
         sa.Column("automation_rules", sa.JSON(), nullable=False),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
@@ -121,6 +123,7 @@ def upgrade() -> None:
         sa.Column("livemode", sa.Boolean(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -573,6 +576,27 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "invoice_reminders",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("offset_days", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("notification_id", sa.String(length=40), nullable=True),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_invoice_reminders_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_reminders")),
+        sa.UniqueConstraint(
+            "invoice_id", "offset_days", name=op.f("uq_invoice_reminders_invoice_id_offset_days")
+        ),
+    )
+    with op.batch_alter_table("invoice_reminders", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_invoice_reminders_invoice_id"), ["invoice_id"], unique=False
+        )
+
+    op.create_table(
         "payment_intents",
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("account_id", sa.String(length=40), nullable=False),
@@ -740,6 +764,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payment_intents_account_id"))
 
     op.drop_table("payment_intents")
+    with op.batch_alter_table("invoice_reminders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invoice_reminders_invoice_id"))
+
+    op.drop_table("invoice_reminders")
     with op.batch_alter_table("invoice_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invoice_items_invoice_id"))
         batch_op.drop_index(batch_op.f("ix_invoice_items_created"))

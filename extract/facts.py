@@ -1,0 +1,122 @@
+"""What the gate needs to know beyond the chosen fields: how many invoices the file holds,
+deadline wording without a date, payable amounts nothing explains, printed currencies."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from extract.amounts import TOLERANCE, WEAK_LABELS, AmountResult
+from extract.candidates import Candidate, LabelledSegment
+from extract.currency import printed_currencies
+from extract.deadlines import deadline_without_date, due_on_receipt
+from extract.gate import Facts
+from extract.layout import PageLayout
+from extract.lexicon import fold
+from extract.nlp import find_doc_words
+from extract.numbers import find_amounts
+from extract.result import FieldValue
+
+_FIRST_PAGE_RE = re.compile(
+    r"\b(?:page|seite|pagina|pag|pág|blad|blatt)\.?\s*1\s*(?:/|of|von|sur|van|de|di)\s*\d", re.I
+)
+
+
+def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
+    """Invoices in one file: a later page that starts over (page 1 of N again), or that carries
+    its own title and a different invoice number than the first document."""
+    if len(pages) < 2:
+        return 1
+    refs: dict[int, set[str]] = {}
+    for c in cands:
+        if c.label == "reference" and fold(c.label_text).strip(" .:#") not in _WEAK_REF:
+            refs.setdefault(c.page, set()).add(re.sub(r"\W", "", str(c.value)).lower())
+    documents = 1
+    current = refs.get(pages[0].number, set())
+    for page in pages[1:]:
+        head = " ".join(line.text for line in page.lines[:12])
+        titled = any(h.label in ("invoice", "credit_note") for h in find_doc_words(fold(head)))
+        restart = any(_FIRST_PAGE_RE.search(line.text) for line in page.lines)
+        own = refs.get(page.number, set())
+        new_number = bool(own) and bool(current) and not own & current
+        if restart or (titled and new_number):
+            documents += 1
+            current = own
+        elif own:
+            current |= own
+    return documents
+
+
+_WEAK_REF = frozenset(("n°", "nº", "no", "nr", "ref", "ref."))
+
+
+def unexplained_totals(cands: list[Candidate], amounts: AmountResult) -> tuple[int, ...]:
+    """Strongly labelled payable amounts larger than the chosen one that no arithmetic explains
+    (the larger one may be what is really owed)."""
+    if amounts.total is None:
+        return ()
+    known: list[Decimal] = [p.value for p in (amounts.total, amounts.gross) if p is not None]
+    if amounts.prepaid is not None and amounts.gross is not None:
+        known.append(amounts.gross.value - amounts.prepaid.value)
+    payable = max(abs(v) for v in known)
+    out: set[int] = set()
+    for c in cands:
+        if c.label not in ("total", "amount_due") or c.relation == "below":
+            continue
+        if fold(c.label_text).strip(" .:") in WEAK_LABELS:
+            continue
+        value = c.value
+        assert isinstance(value, Decimal)
+        if abs(value) > payable + TOLERANCE and not any(abs(value - k) <= TOLERANCE for k in known):
+            out.add(int(value * 100))
+    return tuple(sorted(out))
+
+
+def total_row_adds_up(pages: list[PageLayout], cands: list[Candidate], value: Decimal) -> bool:
+    """A total's line prints two other amounts that add up to it ("Total 24.99 5.00 29.99")."""
+    rows = {
+        (c.page, round(c.bbox[1]))
+        for c in cands
+        if c.label in ("total", "amount_due") and c.value == value
+    }
+    for page in pages:
+        for line in page.lines:
+            if not any(p == page.number and abs(line.top - top) <= 3 for p, top in rows):
+                continue
+            values = [
+                a.value for s in line.segments for a in find_amounts(s.text) if a.decimals == 2
+            ]
+            others = [v for v in values if abs(v - value) > TOLERANCE]
+            if any(
+                abs(a + b - value) <= TOLERANCE and a > 0 and b >= 0
+                for i, a in enumerate(others)
+                for b in others[i + 1 :]
+            ):
+                return True
+    return False
+
+
+def collect_facts(
+    pages: list[PageLayout],
+    labelled: list[LabelledSegment],
+    cands: list[Candidate],
+    amounts: AmountResult,
+    fields: Mapping[str, FieldValue],
+) -> Facts:
+    total = amounts.total.candidate if amounts.total else None
+    # Arithmetic can exist where a net amount, a non-zero tax or an item table is printed.
+    arithmetic = "line_items" in fields or any(
+        c.label == "subtotal" or (c.label == "tax" and c.value != 0) for c in cands
+    )
+    return Facts(
+        documents=count_documents(pages, cands),
+        deadline_without_date=deadline_without_date(pages, labelled) and not due_on_receipt(pages),
+        other_totals=unexplained_totals(cands, amounts),
+        currencies=printed_currencies(pages),
+        arithmetic_possible=arithmetic,
+        strong_total_label=total is not None
+        and fold(total.label_text).strip(" .:") not in WEAK_LABELS,
+        total_row_adds_up=amounts.gross is not None
+        and total_row_adds_up(pages, cands, amounts.gross.value),
+    )

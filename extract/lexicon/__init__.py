@@ -1,0 +1,31 @@
+"""Label vocabulary in six languages (en, de, fr, nl, es, it), accent-folded and lower-case,
+organised by concern: amounts, dates, identifiers, document kinds.
+
+Longer phrases win over shorter ones at match time, so "total ht" (a net amount) beats "total",
+and negative classes (customer number, delivery date, levies...) keep generic words from being
+misread.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from extract.lexicon import amounts, dates, identifiers
+from extract.lexicon.documents import DOC_WORDS, STOPWORDS
+
+LABELS: dict[str, tuple[str, ...]] = {**amounts.LABELS, **dates.LABELS, **identifiers.LABELS}
+
+__all__ = ["DOC_WORDS", "LABELS", "STOPWORDS", "fold"]
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, keeping one character per input character."""
+    out: list[str] = []
+    for ch in text:
+        low = ch.lower()
+        if len(low) != 1:
+            low = ch
+        decomposed = unicodedata.normalize("NFKD", low)
+        base = "".join(c for c in decomposed if not unicodedata.combining(c))
+        out.append(base[0] if len(base) >= 1 else low)
+    return "".join(out)

@@ -1,0 +1,97 @@
+"""The development-set generator: reproducible, every family drawn, truth that adds up and is
+printed on the page."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+from devset.build import build_one
+from devset.families import FAMILIES, HELD_OUT_FAMILIES, RULE_FAMILIES
+from devset.families.payment_slip import payment_code
+from devset.model import Doc
+from devset.phrases import banks
+from devset.sample import make_iban, sample_doc
+from extract.iban import iban_checksum_ok
+
+TEXT_ONLY = (("text", 1),)
+
+
+def _text(pdf: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return "\n".join(page.extract_text() or "" for page in doc.pages)
+
+
+def test_the_same_seed_and_index_give_the_same_document() -> None:
+    a, b = build_one(7, 3, TEXT_ONLY), build_one(7, 3, TEXT_ONLY)
+    assert a.name == b.name and a.truth == b.truth and a.pdf == b.pdf
+    assert build_one(8, 3, TEXT_ONLY).truth != a.truth
+
+
+def test_rule_and_held_out_families_do_not_overlap_and_cover_every_family() -> None:
+    assert not set(RULE_FAMILIES) & set(HELD_OUT_FAMILIES)
+    assert set(RULE_FAMILIES) | set(HELD_OUT_FAMILIES) == set(FAMILIES)
+
+
+@pytest.mark.parametrize("index", range(len(FAMILIES)))
+def test_each_family_prints_its_reference_and_payable_amount(index: int) -> None:
+    built = build_one(11, index, TEXT_ONLY)
+    truth = built.truth
+    assert truth["family"] == FAMILIES[index]
+    assert truth["split"] in ("rules", "held_out")
+    text = _text(built.pdf)
+    assert str(truth["reference"]) in text
+    assert str(truth["vendor"]) in text.replace("\n", " ")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_truth_adds_up(seed: int) -> None:
+    doc = sample_doc(random.Random(seed))
+    truth = doc.truth()
+    items = truth["line_items"]
+    assert isinstance(items, list)
+    assert sum(int(i["amount"]) for i in items) == doc.net * doc.sign
+    assert truth["total_amount"] == (doc.net + doc.tax + doc.rounding) * doc.sign
+    due = truth["amount_due"]
+    if doc.paid:
+        assert due == 0
+    elif doc.prepaid:
+        assert due == (doc.gross - doc.prepaid) * doc.sign
+    else:
+        assert due is None
+    if doc.vat == "exempt":
+        assert truth["tax_amount"] == 0
+
+
+def test_generated_ibans_pass_the_checksum() -> None:
+    rng = random.Random(3)
+    for country in ("GB", "DE", "FR", "NL", "ES", "IT", "CH"):
+        assert iban_checksum_ok(make_iban(rng, country).replace(" ", ""))
+
+
+def test_every_language_bank_fills_every_concept() -> None:
+    for lang, bank in banks().items():
+        for name, value in vars(bank).items():
+            assert value, (lang, name)
+
+
+def _eur_doc() -> Doc:
+    rng = random.Random(5)
+    while True:
+        doc = sample_doc(rng, "de")
+        if doc.currency == "eur" and not doc.negative and doc.amount_due > 0:
+            return doc
+
+
+def test_payment_code_is_an_epc_girocode_with_the_amount_due() -> None:
+    doc = _eur_doc()
+    payload = payment_code(doc)
+    assert payload is not None
+    lines = payload.split("\n")
+    assert lines[:4] == ["BCD", "002", "1", "SCT"]
+    assert lines[6] == doc.seller.iban.replace(" ", "")
+    assert lines[7] == f"EUR{doc.amount_due / 100:.2f}"
