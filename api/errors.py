@@ -7,10 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.page_templates import TENANT_PAGE_PREFIXES, templates
+from api.page_errors import error_page, wants_page
 from models.errors import Conflict, DomainError, InvalidRequest, InvalidTransition, NotFound
 
 log = logging.getLogger(__name__)
@@ -66,27 +66,23 @@ def from_domain(exc: DomainError) -> ApiError:
     return ApiError(status, exc.message, code=exc.code, param=exc.param)
 
 
-_TITLES = {404: "This page does not exist", 402: "Payment not possible", 500: "Something broke"}
-
-
-def answer(request: Request, error: ApiError) -> Response:
-    """JSON for the API; a page for the tenant's pages (an expired or mistyped link)."""
-    if not request.url.path.startswith(TENANT_PAGE_PREFIXES):
-        return error.response()
-    html = templates.get_template("error_page.html").render(
-        title=_TITLES.get(error.status, "This link cannot be used"), message=error.message
-    )
-    return HTMLResponse(html, status_code=error.status, headers=error.headers)
+def reply(request: Request, error: ApiError) -> Response:
+    """The error as Stripe's JSON, or as a page on the paths tenants open in a browser."""
+    if wants_page(request):
+        page = error_page(error.status, error.message, error.code)
+        page.headers.update(error.headers)
+        return page
+    return error.response()
 
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> Response:
-        return answer(request, exc)
+        return reply(request, exc)
 
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> Response:
-        return answer(request, from_domain(exc))
+        return reply(request, from_domain(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -97,17 +93,17 @@ def install_error_handlers(app: FastAPI) -> None:
             code = "method_not_allowed" if exc.status_code == 405 else None
             error = ApiError(exc.status_code, str(exc.detail), code=code)
         error.headers = dict(exc.headers or {})
-        return answer(request, error)
+        return reply(request, error)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         param = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
         message = f"Invalid value for {param}: {first.get('msg', 'invalid')}."
-        return answer(request, ApiError(400, message, code="parameter_invalid", param=param))
+        return reply(request, ApiError(400, message, code="parameter_invalid", param=param))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
         error = ApiError(500, "An unexpected error occurred on our side.", type_="api_error")
-        return answer(request, error)
+        return reply(request, error)

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -21,16 +22,22 @@ from models.db import Base
 
 class Invoice(Base):
     __tablename__ = "invoices"
+    # Lists go newest first by (created, id), filtered by account, customer or status.
+    __table_args__ = (
+        Index("ix_invoices_account_created", "account_id", "livemode", "created", "id"),
+        Index("ix_invoices_customer_created", "customer_id", "created", "id"),
+        Index("ix_invoices_status_created", "account_id", "livemode", "status", "created", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     livemode: Mapped[bool] = mapped_column(Boolean)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     # Set when the invoice was made from a forwarded PDF; unique, so routing twice bills once.
     alias_invoice_id: Mapped[str | None] = mapped_column(
         ForeignKey("alias_invoices.id"), unique=True, nullable=True
     )
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))
     currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     due_date: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     description: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -8,17 +8,18 @@ locked and a paid invoice just shows as paid.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.context import request_info, services_of
 from api.errors import ApiError
-from api.page_templates import templates
 from billing.invoice_pdf import ensure_pdf
 from billing.invoice_summary import issuer_line, total_rows
 from billing.invoices import items_of, pdf_url
@@ -32,6 +33,10 @@ from models.unit_of_work import unit_of_work
 
 router = APIRouter(tags=["hosted"], include_in_schema=False)
 
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
+    autoescape=select_autoescape(["html"]),
+)
 PageId = Annotated[str, PathParam(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 PAYABLE = ("open", "uncollectible")
 
@@ -56,7 +61,7 @@ def hosted_page(invoice_id: PageId, request: Request) -> HTMLResponse:
         customer = session.get(Customer, invoice.customer_id)
         currency = invoice.currency or "eur"
         money = lambda amount: format_amount(amount, currency)  # noqa: E731
-        html = templates.get_template("hosted_invoice.html").render(
+        html = _templates.get_template("hosted_invoice.html").render(
             invoice=invoice,
             customer_name=(customer.name or customer.email or "") if customer else "",
             due=_date(invoice.due_date),

@@ -35,7 +35,7 @@ def observed(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iter
     ) as stack:
         for port in ("CASAPAY_SMTP_METRICS_PORT", "CASAPAY_WORKER_METRICS_PORT"):
             url = metrics_url(stack, port)
-            wait_for(lambda u=url: _answers(u), 30, f"metrics at {url}", stack.logs)
+            wait_for(lambda u=url: _answers(u), 120, f"metrics at {url}", stack.logs)
         yield stack
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 21:39:07.616091
+Create Date: 2026-11-30 22:01:16.041319
 """
 
 from collections.abc import Sequence
@@ -126,13 +126,18 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_customers_account_id_accounts")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_customers_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(
+            "ix_customers_account_created",
+            ["account_id", "livemode", "created", "id"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_customers_created"), ["created"], unique=False)
 
     op.create_table(
@@ -417,17 +422,24 @@ def upgrade() -> None:
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
         batch_op.create_index(
             "ix_alias_invoices_account_received",
-            ["account_id", "livemode", "received_at"],
+            ["account_id", "livemode", "received_at", "id"],
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_alias_invoices_customer_id"), ["customer_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_alias_invoices_email_alias_id"), ["email_alias_id"], unique=False
+            "ix_alias_invoices_alias_received",
+            ["email_alias_id", "received_at", "id"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_alias_invoices_phase_claimed", ["phase", "claimed_at", "available_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_alias_invoices_status_received",
+            ["account_id", "livemode", "status", "received_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_alias_invoices_tenant_received", ["customer_id", "received_at", "id"], unique=False
         )
 
     op.create_table(
@@ -537,11 +549,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("alias_invoice_id", name=op.f("uq_invoices_alias_invoice_id")),
     )
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invoices_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_account_created", ["account_id", "livemode", "created", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_invoices_created"), ["created"], unique=False)
-        batch_op.create_index(batch_op.f("ix_invoices_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_customer_created", ["customer_id", "created", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_invoices_due_date"), ["due_date"], unique=False)
-        batch_op.create_index(batch_op.f("ix_invoices_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_status_created",
+            ["account_id", "livemode", "status", "created", "id"],
+            unique=False,
+        )
 
     op.create_table(
         "invoice_items",
@@ -775,11 +795,11 @@ def downgrade() -> None:
 
     op.drop_table("invoice_items")
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_invoices_status"))
+        batch_op.drop_index("ix_invoices_status_created")
         batch_op.drop_index(batch_op.f("ix_invoices_due_date"))
-        batch_op.drop_index(batch_op.f("ix_invoices_customer_id"))
+        batch_op.drop_index("ix_invoices_customer_created")
         batch_op.drop_index(batch_op.f("ix_invoices_created"))
-        batch_op.drop_index(batch_op.f("ix_invoices_account_id"))
+        batch_op.drop_index("ix_invoices_account_created")
 
     op.drop_table("invoices")
     with op.batch_alter_table("extractions", schema=None) as batch_op:
@@ -794,9 +814,10 @@ def downgrade() -> None:
 
     op.drop_table("webhook_attempts")
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
+        batch_op.drop_index("ix_alias_invoices_tenant_received")
+        batch_op.drop_index("ix_alias_invoices_status_received")
         batch_op.drop_index("ix_alias_invoices_phase_claimed")
-        batch_op.drop_index(batch_op.f("ix_alias_invoices_email_alias_id"))
-        batch_op.drop_index(batch_op.f("ix_alias_invoices_customer_id"))
+        batch_op.drop_index("ix_alias_invoices_alias_received")
         batch_op.drop_index("ix_alias_invoices_account_received")
 
     op.drop_table("alias_invoices")
@@ -844,7 +865,7 @@ def downgrade() -> None:
     op.drop_table("events")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_created"))
-        batch_op.drop_index(batch_op.f("ix_customers_account_id"))
+        batch_op.drop_index("ix_customers_account_created")
 
     op.drop_table("customers")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
