@@ -53,8 +53,11 @@ def already_paid(pages: list[PageLayout]) -> bool:
         m = _PAID_RE.search(folded)
         if m is None or any(a.decimals == 2 for a in find_amounts(text)):
             continue
-        if not _CONDITIONAL_RE.search(folded[: m.start()]):
-            return True
+        if _CONDITIONAL_RE.search(folded[: m.start()]):
+            continue
+        if folded.rstrip().endswith(":"):
+            continue  # "Montant déjà payé :" is a label awaiting its value, not a statement
+        return True
     return False
 
 

@@ -194,6 +194,8 @@ def test_exempt_and_paid_statements() -> None:
     assert already_paid([_page([[(50, "Rechnung bereits beglichen – bitte nicht überweisen.")]])])
     assert already_paid([_page([[(50, "Factura pagada. Gracias.")]])])
     assert not already_paid([_page([[(50, "bereits bezahlt"), (400, "50,00")]])])
+    assert not already_paid([_page([[(50, "Montant déjà payé :")]])])  # a label, value elsewhere
+    assert not already_paid([_page([[(50, "Wenn bereits bezahlt, nur zu den Akten legen.")]])])
 
 
 def test_heading_notes_and_zero_rows_are_not_items_and_leaders_are_cut() -> None:
