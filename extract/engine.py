@@ -18,6 +18,7 @@ from extract.dates import decide_date_order, find_dates
 from extract.deadlines import due_from_days, due_in_sentence, hedged
 from extract.einvoice import EInvoice, parse_einvoice
 from extract.facts import collect_facts
+from extract.fingerprint import text_fingerprint
 from extract.gate import Facts, assess
 from extract.guard import failure_boundary
 from extract.layout import PageLayout
@@ -102,6 +103,7 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
         text_pages=sum(1 for p in pages if p.source == "text"),
         ocr_pages=sum(1 for p in pages if p.source == "ocr"),
         languages=languages,
+        text_fingerprint=text_fingerprint(line.text for p in pages for line in p.lines),
         blockers=blockers,
     )
 

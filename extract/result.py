@@ -75,6 +75,8 @@ class Extraction:
     text_pages: int = 0
     ocr_pages: int = 0
     languages: tuple[str, ...] = field(default=())
+    # SimHash of the document's words (extract/fingerprint.py): a re-scan has (almost) the same.
+    text_fingerprint: str | None = None
     blockers: tuple[Blocker, ...] = ()
     raw_score: float | None = None  # before calibration (extract/calibration.py)
 
@@ -100,6 +102,7 @@ class Extraction:
         data["raw_score"] = self.raw_score
         data["pages"] = {"total": self.pages, "text": self.text_pages, "ocr": self.ocr_pages}
         data["languages"] = list(self.languages)
+        data["text_fingerprint"] = self.text_fingerprint
         return data
 
 
