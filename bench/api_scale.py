@@ -51,8 +51,9 @@ def constant() -> dict[str, str]:
 """
 
 SEED = [
-    """INSERT INTO accounts (id, name, review_threshold, created)
-       VALUES ('acct_bench', 'Bench Lettings', NULL, {t})""",
+    """INSERT INTO accounts (id, name, review_threshold, acknowledge_receipts, automation_rules,
+                            created)
+       VALUES ('acct_bench', 'Bench Lettings', NULL, false, '{{}}', {t})""",
     """INSERT INTO customers (id, account_id, livemode, email, name, metadata, created)
        SELECT 'cus_b' || lpad(g::text, 6, '0'), 'acct_bench', false,
               'tenant' || g || '@example.com', 'Tenant ' || g, '{{}}', {t} + g
@@ -91,12 +92,14 @@ SEED = [
        FROM generate_series(1, {rows}) g""",
     """INSERT INTO invoices (id, account_id, livemode, customer_id, alias_invoice_id, status,
                             currency, due_date, tax_rates, subtotal, tax, total, amount_due,
-                            amount_paid, amount_remaining, paid_out_of_band, metadata,
+                            amount_paid, amount_remaining, printed_tax_inclusive,
+                            prepaid_amount, rounding_amount, paid_out_of_band, metadata,
                             finalized_at, created)
        SELECT 'inv_b' || lpad(g::text, 8, '0'), 'acct_bench', false,
               'cus_b' || lpad((1 + g % {aliases})::text, 6, '0'),
               'ainv_b' || lpad(g::text, 8, '0'), 'open', 'eur', {t} + 86400 * 30, '[]',
-              125000, 0, 125000, 125000, 0, 125000, false, '{{}}', {t} + g / 2, {t} + g / 2
+              125000, 0, 125000, 125000, 0, 125000, false, 0, 0, false, '{{}}', {t} + g / 2,
+              {t} + g / 2
        FROM generate_series(10, {rows}, 10) g""",
     """INSERT INTO payment_requests (id, account_id, livemode, invoice_id, customer_id, amount,
                                     currency, status, sent_via, sent_at, created)
