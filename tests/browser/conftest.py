@@ -38,8 +38,8 @@ def live_server(services: Services, server_url: str) -> str:
     return server_url
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")  # playwright's sync API keeps a running event loop until it
+def browser() -> Iterator[Any]:  # stops: later tests that call asyncio.run() must not see it
     assert CHROMIUM.exists(), "Chromium is required: apt-get install chromium"
     from playwright.sync_api import sync_playwright
 
