@@ -2,11 +2,11 @@
 .PHONY: serve test lint bench
 
 serve:
-	@scripts/bootstrap.sh
+	@scripts/bootstrap.sh serve
 	OMP_THREAD_LIMIT=1 .venv/bin/casapay serve
 
 test:
-	@scripts/bootstrap.sh
+	@scripts/bootstrap.sh test
 	@scripts/services.sh
 	OMP_THREAD_LIMIT=1 .venv/bin/python -m pytest
 

@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from models.services import Services
@@ -40,6 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     cmd.set_defaults(run=_worker)
     cmd = sub.add_parser("migrate", help="bring the database schema up to date")
     cmd.set_defaults(run=_migrate)
+
+    accounts = sub.add_parser("accounts", help="accounts (landlords, property managers)")
+    accounts_sub = accounts.add_subparsers(required=True)
+    cmd = accounts_sub.add_parser("create", help="print the new account's id alone on stdout")
+    cmd.add_argument("--name", default="CasaPay account")
+    cmd.set_defaults(run=_accounts_create)
+    cmd = accounts_sub.add_parser("list", help="every account: id, name, keys")
+    cmd.set_defaults(run=_accounts_list)
 
     keys = sub.add_parser("keys", help="secret API keys").add_subparsers(required=True)
     cmd = keys.add_parser("create", help="print a new secret key alone on stdout")
@@ -149,6 +157,36 @@ def _migrate(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _accounts_create(args: argparse.Namespace) -> int:
+    from models.db import transaction
+    from models.keys import create_account
+
+    services = _services(migrate_embedded=True)
+    with transaction(services.sessions) as session:
+        account = create_account(session, args.name, services.clock())
+    print(account.id)
+    return 0
+
+
+def _accounts_list(_args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from models.accounts import Account, ApiKey
+
+    services = _services(migrate_embedded=True)
+    with services.sessions() as session:
+        keys = dict(
+            session.execute(
+                select(ApiKey.account_id, func.count())
+                .where(ApiKey.revoked.is_(False))
+                .group_by(ApiKey.account_id)
+            ).all()
+        )
+        for account in session.scalars(select(Account).order_by(Account.created, Account.id)):
+            print(f"{account.id}\t{account.name}\t{keys.get(account.id, 0)} key(s)")
+    return 0
+
+
 def _keys_create(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
@@ -193,18 +231,38 @@ def _eval(args: argparse.Namespace) -> int:
 def _api(_args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api.app import create_app
+    from models.settings import load_settings
 
-    services = _services()
-    settings = services.settings
+    settings = load_settings()
+    # One process is one core: CASAPAY_API_WORKERS processes share the port; each builds its own
+    # services through api_app (uvicorn needs an import string to start them).
     uvicorn.run(
-        create_app(services),
+        "cli:api_app",
+        factory=True,
+        workers=settings.api_workers,
         host=settings.api_host,
         port=settings.api_port,
-        log_level="info",
-        log_config=None,  # uvicorn's lines go through the process's formatter (models.logs)
+        **UVICORN_OPTIONS,
     )
     return 0
+
+
+# uvloop and httptools (the fast event loop and HTTP parser); access lines off (every response
+# carries a Request-Id), warnings and errors on.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "loop": "uvloop",
+    "http": "httptools",
+    "log_level": "info",
+    "access_log": False,
+    "log_config": None,  # uvicorn's lines go through the process's formatter (models.logs)
+}
+
+
+def api_app() -> Any:
+    """The API application of one `casapay api` worker process."""
+    from api.app import create_app
+
+    return create_app(_services())
 
 
 def _smtp(_args: argparse.Namespace) -> int:
@@ -231,6 +289,7 @@ class WorkerRuntime:
         from dramatiq import Worker
 
         from billing import actors as billing_actors
+        from billing.reminders import send_due_reminders
         from extract import actors as extract_actors
         from models.events import purge_expired
         from models.periodic import Periodic
@@ -245,7 +304,9 @@ class WorkerRuntime:
         self.worker = Worker(
             queue.broker, worker_threads=services.settings.worker_threads, worker_timeout=100
         )
-        self.periodic = Periodic(services, [sweep, webhook_actors.send_due, purge_expired])
+        self.periodic = Periodic(
+            services, [sweep, webhook_actors.send_due, send_due_reminders, purge_expired]
+        )
 
     def start(self) -> WorkerRuntime:
         self.worker.start()
@@ -299,11 +360,7 @@ def _serve(_args: argparse.Namespace) -> int:
     )
     try:
         uvicorn.run(
-            create_app(services),
-            host=settings.api_host,
-            port=settings.api_port,
-            log_level="info",
-            log_config=None,
+            create_app(services), host=settings.api_host, port=settings.api_port, **UVICORN_OPTIONS
         )
     finally:
         controller.stop()

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api import workbench
 from api.body_limit import BodyLimitMiddleware
+from api.context import KeyCache
 from api.errors import install_error_handlers
 from api.http_metrics import HttpMetricsMiddleware
 from api.idempotency import IdempotencyMiddleware
@@ -41,6 +42,7 @@ def create_app(services: Services) -> FastAPI:
         description="Stripe-style API for alias invoices, invoices and invoice items.",
     )
     app.state.services = services
+    app.state.key_cache = KeyCache()
     install_error_handlers(app)
     # Last added runs first: the body limit sees every byte before anything buffers it, and the
     # response headers reach idempotent replays too.

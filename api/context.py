@@ -1,7 +1,8 @@
 """Who is calling, and the one database session that serves the request.
 
-`Auth` resolves the secret key to its account and mode, and opens the request's session: the key
-lookup and the handler's queries share one connection checkout. Handlers are plain `def`s (they
+`Auth` resolves the secret key to its account and mode (a key seen in the last seconds comes from
+an in-process cache), and opens the request's session: the key lookup, when needed, and the
+handler's queries share one connection checkout. Handlers are plain `def`s (they
 run on the threadpool, so the event loop never waits for the database); they read through
 `ctx.session` and write inside `with ctx.unit_of_work() as session:`, which commits at the end of
 the block and sends the queue messages the change enqueued after the commit.
@@ -10,17 +11,19 @@ the block and sends the queue messages the change enqueued after the commit.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+import time
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
 from models.accounts import ApiKey
-from models.keys import find_key
+from models.keys import find_key, hash_key
 from models.services import Services
 from models.unit_of_work import RequestInfo, work_in
 
@@ -91,22 +94,67 @@ def api_key_for(services: Services, secret: str) -> ApiKey | None:
         return find_key(session, secret)
 
 
-def authenticate(request: Request) -> Iterator[Ctx]:
+@dataclass(frozen=True)
+class KeyOwner:
+    account_id: str
+    livemode: bool
+    key_id: str
+
+
+class KeyCache:
+    """Recently seen keys, so a busy client costs no key lookup per request. A revoked key stops
+    working within TTL seconds; unknown secrets are never cached (each costs a lookup)."""
+
+    TTL = 10.0
+    MAX = 10_000
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[float, KeyOwner]] = {}
+
+    def get(self, secret_hash: str) -> KeyOwner | None:
+        entry = self._entries.get(secret_hash)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, secret_hash: str, owner: KeyOwner) -> None:
+        if len(self._entries) >= self.MAX:
+            self._entries.clear()
+        self._entries[secret_hash] = (time.monotonic() + self.TTL, owner)
+
+
+def _lookup(session: Session, secret: str) -> KeyOwner | None:
+    key = find_key(session, secret) if _usable(secret) else None
+    return KeyOwner(key.account_id, key.livemode, key.id) if key else None
+
+
+async def authenticate(request: Request) -> AsyncIterator[Ctx]:
+    """Resolve the key (from the cache, else on a worker thread) and open the request's session;
+    it is closed on a worker thread when the response has gone out."""
     services = services_of(request)
     secret = secret_from_header(request.headers.get("authorization"))
-    with services.sessions() as session:
-        key = find_key(session, secret) if _usable(secret) else None
-        if key is None:
+    cache: KeyCache = request.app.state.key_cache
+    digest = hash_key(secret)
+    session = services.sessions()
+    try:
+        owner = cache.get(digest)
+        if owner is None:
+            owner = await run_in_threadpool(_lookup, session, secret)
+            if owner is not None:
+                cache.put(digest, owner)
+        if owner is None:
             masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
             raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
         yield Ctx(
-            account_id=key.account_id,
-            livemode=key.livemode,
+            account_id=owner.account_id,
+            livemode=owner.livemode,
             services=services,
             session=session,
-            key_id=key.id,
+            key_id=owner.key_id,
             request=request_info(request),
         )
+    finally:
+        await run_in_threadpool(session.close)
 
 
 Auth = Annotated[Ctx, Depends(authenticate)]

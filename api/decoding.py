@@ -132,8 +132,8 @@ def rack_parse(pairs: Iterable[tuple[str, str]]) -> dict[str, Any]:
                     child = {}
                     node[part] = child
                 node = child
-    result: dict[str, Any] = _listify(root)
-    return result
+    # The top level is always a map of names, even when every name is a number (`0=a&1=b`).
+    return {key: _listify(value) for key, value in root.items()}
 
 
 def _is_index(part: str) -> bool:

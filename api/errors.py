@@ -7,9 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.page_errors import error_page, wants_page
 from models.errors import Conflict, DomainError, InvalidRequest, InvalidTransition, NotFound
 
 log = logging.getLogger(__name__)
@@ -65,17 +66,26 @@ def from_domain(exc: DomainError) -> ApiError:
     return ApiError(status, exc.message, code=exc.code, param=exc.param)
 
 
+def reply(request: Request, error: ApiError) -> Response:
+    """The error as Stripe's JSON, or as a page on the paths tenants open in a browser."""
+    if wants_page(request):
+        page = error_page(error.status, error.message, error.code)
+        page.headers.update(error.headers)
+        return page
+    return error.response()
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
-        return exc.response()
+    async def _api_error(request: Request, exc: ApiError) -> Response:
+        return reply(request, exc)
 
     @app.exception_handler(DomainError)
-    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return from_domain(exc).response()
+    async def _domain_error(request: Request, exc: DomainError) -> Response:
+        return reply(request, from_domain(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 404:
             message = f"Unrecognized request URL ({request.method}: {request.url.path})."
             error = ApiError(404, message, code="resource_missing")
@@ -83,18 +93,17 @@ def install_error_handlers(app: FastAPI) -> None:
             code = "method_not_allowed" if exc.status_code == 405 else None
             error = ApiError(exc.status_code, str(exc.detail), code=code)
         error.headers = dict(exc.headers or {})
-        return error.response()
+        return reply(request, error)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         param = ".".join(str(p) for p in first.get("loc", ())[1:]) or None
         message = f"Invalid value for {param}: {first.get('msg', 'invalid')}."
-        return ApiError(400, message, code="parameter_invalid", param=param).response()
+        return reply(request, ApiError(400, message, code="parameter_invalid", param=param))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
-        return ApiError(
-            500, "An unexpected error occurred on our side.", type_="api_error"
-        ).response()
+        error = ApiError(500, "An unexpected error occurred on our side.", type_="api_error")
+        return reply(request, error)

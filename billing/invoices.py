@@ -105,6 +105,7 @@ def _check_customer(session: Session, account_id: str, livemode: bool, customer_
             Customer.id == customer_id,
             Customer.account_id == account_id,
             Customer.livemode == livemode,
+            Customer.deleted_at.is_(None),
         )
     )
     if found is None:

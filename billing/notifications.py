@@ -1,14 +1,13 @@
 """Tenant notifications through a transactional outbox.
 
-The row is written in the same transaction as the invoice and payment request; the notify actor
-delivers it after commit. A crash between the two delays the mail, it never loses it. Sending
-holds no lock: an attempt claims the row, sends, then records the outcome; a resend after a lost
-commit carries the same Message-ID.
+The row is written in the same transaction as the change it reports (models/notices.py decides
+which), and the notify actor renders and delivers it after commit. A crash between the two
+delays the mail, it never loses it. Sending holds no lock: an attempt claims the row, sends,
+then records the outcome; a resend after a lost commit carries the same Message-ID.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import parseaddr
 from typing import Any
@@ -17,34 +16,10 @@ from sqlalchemy import ColumnElement, CursorResult, and_, update
 from sqlalchemy.orm import Session
 
 from billing import payment_requests
+from billing.emails import render
 from models.blobstore import BlobStore
 from models.ids import new_id
 from models.payments import Notification
-
-
-def queue_email(
-    session: Session,
-    *,
-    account_id: str,
-    customer_id: str,
-    kind: str,
-    subject_id: str,
-    to: str,
-    subject: str,
-    text: str,
-    html: str | None = None,
-    attachments: Sequence[tuple[str, str, str]] = (),
-    now: int,
-) -> Notification:
-    """attachments: (blob key, filename, content type)."""
-    payload: dict[str, Any] = {
-        "to": to,
-        "subject": subject,
-        "text": text,
-        "html": html,
-        "attachments": [list(a) for a in attachments],
-    }
-    return _add(session, account_id, customer_id, "email", kind, subject_id, payload, now)
 
 
 def record_wallet_entry(
@@ -58,33 +33,18 @@ def record_wallet_entry(
     now: int,
 ) -> Notification:
     """The tenant's wallet feed reads these rows directly: stored means delivered."""
-    row = _add(session, account_id, customer_id, "wallet", kind, subject_id, payload, now)
-    row.status = "sent"
-    row.sent_at = now
-    return row
-
-
-def _add(
-    session: Session,
-    account_id: str,
-    customer_id: str,
-    channel: str,
-    kind: str,
-    subject_id: str,
-    payload: dict[str, Any],
-    now: int,
-) -> Notification:
     row = Notification(
         id=new_id("ntf"),
         account_id=account_id,
         customer_id=customer_id,
-        channel=channel,
+        channel="wallet",
         kind=kind,
         subject_id=subject_id,
         payload=payload,
-        status="pending",
+        status="sent",
         attempts=0,
         created=now,
+        sent_at=now,
     )
     session.add(row)
     session.flush()
@@ -92,20 +52,27 @@ def _add(
 
 
 def build_message(row: Notification, mail_from: str, blobs: BlobStore) -> EmailMessage:
+    """The multipart text + HTML mail, rendered now in the tenant's language."""
     payload = row.payload
+    rendered = render(
+        payload["template"], payload["locale"], payload.get("name"), payload["context"]
+    )
     message = EmailMessage()
     message["From"] = mail_from
     message["To"] = payload["to"]
-    message["Subject"] = payload["subject"]
+    if payload.get("reply_to"):
+        message["Reply-To"] = payload["reply_to"]
+    message["Subject"] = rendered.subject
     message["Message-ID"] = message_id(row.id, mail_from)
-    message.set_content(payload["text"])
-    if payload.get("html"):
-        message.add_alternative(payload["html"], subtype="html")
+    message.set_content(rendered.text)
+    message.add_alternative(rendered.html, subtype="html")
     for key, filename, content_type in payload.get("attachments", []):
         maintype, _, subtype = content_type.partition("/")
         message.add_attachment(
             blobs.get(key), maintype=maintype, subtype=subtype, filename=filename
         )
+    # Last: set_content and add_attachment move or drop Content-* headers set before them.
+    message["Content-Language"] = payload["locale"]
     return message
 
 

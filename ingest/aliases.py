@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from models.customers import Customer, EmailAlias
 from models.errors import InvalidRequest
 from models.ids import new_id
+from models.rate_limits import record_hit, retry_after
 from models.scoped import get_scoped
 
 # RFC 5321 allows more, but aliases are typed by people: keep them plain and unambiguous.
@@ -39,6 +40,62 @@ def suggest_local_part(customer: Customer) -> str:
     return slug or "tenant"
 
 
+# Addresses mail systems and people expect to reach the operator, never a tenant.
+RESERVED = frozenset(
+    {
+        "abuse",
+        "admin",
+        "administrator",
+        "billing",
+        "hostmaster",
+        "info",
+        "mailer-daemon",
+        "no-reply",
+        "noreply",
+        "postmaster",
+        "root",
+        "security",
+        "support",
+        "webmaster",
+    }
+)
+# Explicit local parts an account may ask for per hour (taken or not). Past it, every explicit
+# request answers "unavailable", so probing which addresses exist learns nothing more.
+LOCAL_PART_ATTEMPTS = 30
+LOCAL_PART_WINDOW = 3600
+LOCAL_PART_SCOPE = "alias_local_part"
+
+
+class AliasUnavailable(InvalidRequest):
+    """The same answer for an address taken by another account, reserved, or asked for too
+    often: which of these it is stays private (addresses cannot be enumerated across accounts)."""
+
+    def __init__(self, local_part: str, domain: str) -> None:
+        super().__init__(
+            f"The address {local_part}@{domain} is not available: choose another local_part, "
+            "or leave it out for a generated address.",
+            code="email_alias_unavailable",
+            param="local_part",
+        )
+
+
+def count_local_part_attempt(
+    session: Session, account_id: str, local_part: str, domain: str, now: int
+) -> None:
+    """Counts an explicit local part request; raises AliasUnavailable past the hourly limit."""
+    wait = retry_after(
+        session,
+        LOCAL_PART_SCOPE,
+        account_id,
+        limit=LOCAL_PART_ATTEMPTS,
+        window=LOCAL_PART_WINDOW,
+        now=now,
+    )
+    record_hit(session, LOCAL_PART_SCOPE, account_id, now)
+    if wait:
+        raise AliasUnavailable(local_part, domain)
+
+
 def create_alias(
     session: Session,
     customer: Customer,
@@ -48,12 +105,15 @@ def create_alias(
     metadata: dict[str, str],
     now: int,
 ) -> EmailAlias:
+    """An alias at `local_part`, or at a generated one: the tenant's name plus a random suffix,
+    always, so that a generated address never reveals that the plain name is taken elsewhere."""
     explicit = local_part is not None
-    base = (
-        normalize_local_part(local_part) if local_part is not None else suggest_local_part(customer)
-    )
-    for attempt in range(8):
-        candidate = base if attempt == 0 else f"{base}.{secrets.token_hex(2)}"
+    base = normalize_local_part(local_part) if local_part is not None else None
+    if base is not None and base in RESERVED:
+        raise AliasUnavailable(base, domain)
+    slug = suggest_local_part(customer)
+    for _ in range(8):
+        candidate = base if base is not None else f"{slug}.{secrets.token_hex(3)}"
         alias = EmailAlias(
             id=new_id("alias"),
             account_id=customer.account_id,
@@ -71,14 +131,28 @@ def create_alias(
                 session.flush()
         except IntegrityError:
             if explicit:
-                raise InvalidRequest(
-                    f"The address {candidate}@{domain} is already taken.",
-                    code="email_alias_taken",
-                    param="local_part",
-                ) from None
+                raise _taken(session, customer.account_id, candidate, domain) from None
             continue
         return alias
     raise InvalidRequest("Could not find a free address; pass local_part.", param="local_part")
+
+
+def _taken(session: Session, account_id: str, local_part: str, domain: str) -> InvalidRequest:
+    """Taken by this account: say so and name the alias. Taken by another: just unavailable."""
+    mine = session.scalar(
+        select(EmailAlias.id).where(
+            EmailAlias.local_part == local_part,
+            EmailAlias.domain == domain,
+            EmailAlias.account_id == account_id,
+        )
+    )
+    if mine is None:
+        return AliasUnavailable(local_part, domain)
+    return InvalidRequest(
+        f"The address {local_part}@{domain} is already your alias {mine}.",
+        code="email_alias_taken",
+        param="local_part",
+    )
 
 
 def get_alias(session: Session, account_id: str, livemode: bool, alias_id: str) -> EmailAlias:

@@ -23,8 +23,9 @@ from ingest.rate_limits import (
     TOO_MANY_SESSIONS,
     RateLimits,
 )
-from ingest.receiver import accept_message
 from ingest.refusals import MailRefused
+from ingest.replies import accept as accept_replies_and_mail
+from ingest.replies import reply_alias
 from ingest.sender_auth import authenticate, not_checked
 from ingest.sender_auth.dns import Resolver
 from models import metrics
@@ -118,7 +119,8 @@ class InboxHandler:
 
     def _alias_status(self, local: str, domain: str) -> str | None:
         with self.services.sessions() as db:
-            alias = find_alias_by_address(db, local, domain)
+            # A reply-to-fix address (alias+ainv_…) is accepted like its alias.
+            alias = find_alias_by_address(db, local, domain) or reply_alias(db, local, domain)
             return alias.status if alias else None
 
     @metrics.timed_accept
@@ -153,7 +155,7 @@ class InboxHandler:
             accepted = await loop.run_in_executor(
                 None,
                 functools.partial(
-                    accept_message,
+                    accept_replies_and_mail,
                     self.services,
                     envelope.mail_from or "",
                     list(envelope.rcpt_tos),
@@ -162,6 +164,9 @@ class InboxHandler:
                     sender_auth,
                 ),
             )
+        except MailRefused as refused:
+            log.info("refused a message from %s: %s", envelope.mail_from, refused.reply)
+            return refused.reply
         except TRANSIENT:
             log.exception("could not store message from %s", envelope.mail_from)
             return TRY_LATER

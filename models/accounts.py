@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,6 +17,11 @@ class Account(Base):
     name: Mapped[str] = mapped_column(String(200))
     # None means "use the installation default" (CASAPAY_REVIEW_THRESHOLD).
     review_threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
+    # Tell the tenant "we received your invoice" as soon as it arrives.
+    acknowledge_receipts: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Payment reminders, in days relative to the due date (-3 = three days before, 0 = on the
+    # day, 3 = three days after); None = the default schedule (models/notices.py).
+    reminder_offsets: Mapped[list[Any] | None] = mapped_column(nullable=True)
     created: Mapped[int] = mapped_column(BigInteger)
 
 

@@ -42,16 +42,29 @@ class AliasInvoice(Base):
     __tablename__ = "alias_invoices"
     __table_args__ = (
         UniqueConstraint("inbound_message_id", "email_alias_id", "attachment_index"),
-        Index("ix_alias_invoices_account_received", "account_id", "livemode", "received_at"),
+        # The API lists newest first by (received_at, id), filtered by account, alias, tenant or
+        # status: one composite index per filter, in the list's order, so a page (a deep cursor
+        # included) is an index range scan whatever the table's size.
+        Index("ix_alias_invoices_account_received", "account_id", "livemode", "received_at", "id"),
+        Index("ix_alias_invoices_alias_received", "email_alias_id", "received_at", "id"),
+        Index("ix_alias_invoices_tenant_received", "customer_id", "received_at", "id"),
+        Index(
+            "ix_alias_invoices_status_received",
+            "account_id",
+            "livemode",
+            "status",
+            "received_at",
+            "id",
+        ),
         Index("ix_alias_invoices_phase_claimed", "phase", "claimed_at", "available_at"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     livemode: Mapped[bool] = mapped_column(Boolean)
-    email_alias_id: Mapped[str] = mapped_column(ForeignKey("email_aliases.id"), index=True)
+    email_alias_id: Mapped[str] = mapped_column(ForeignKey("email_aliases.id"))
     alias_email: Mapped[str] = mapped_column(String(320))
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     inbound_message_id: Mapped[str] = mapped_column(ForeignKey("inbound_messages.id"))
     attachment_index: Mapped[int] = mapped_column(Integer)  # -1 when the mail had no PDF
     pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)

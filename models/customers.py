@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
@@ -12,14 +12,21 @@ from models.db import Base
 
 class Customer(Base):
     __tablename__ = "customers"
+    __table_args__ = (
+        Index("ix_customers_account_created", "account_id", "livemode", "created", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     livemode: Mapped[bool] = mapped_column(Boolean)
     email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The language of the tenant's emails (en, de, fr, nl, es, it); None = the document's.
+    locale: Mapped[str | None] = mapped_column(String(8), nullable=True)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     created: Mapped[int] = mapped_column(BigInteger, index=True)
+    # Stripe's delete: the customer is gone from the API, its invoices and mail history stay.
+    deleted_at: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class EmailAlias(Base):

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, St
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import webhooks
+from models import notices, webhooks
 from models.db import Base
 from models.ids import new_id
 from models.unit_of_work import current, unit_of_work
@@ -83,6 +83,7 @@ def emit(
     session.add(event)
     session.flush()
     webhooks.schedule_deliveries(session, event.id, event_type, account_id, livemode, event.created)
+    notices.for_event(session, event)
     return event
 
 

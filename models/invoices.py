@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base
@@ -12,16 +22,22 @@ from models.db import Base
 
 class Invoice(Base):
     __tablename__ = "invoices"
+    # Lists go newest first by (created, id), filtered by account, customer or status.
+    __table_args__ = (
+        Index("ix_invoices_account_created", "account_id", "livemode", "created", "id"),
+        Index("ix_invoices_customer_created", "customer_id", "created", "id"),
+        Index("ix_invoices_status_created", "account_id", "livemode", "status", "created", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
-    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     livemode: Mapped[bool] = mapped_column(Boolean)
-    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"), index=True)
+    customer_id: Mapped[str] = mapped_column(ForeignKey("customers.id"))
     # Set when the invoice was made from a forwarded PDF; unique, so routing twice bills once.
     alias_invoice_id: Mapped[str | None] = mapped_column(
         ForeignKey("alias_invoices.id"), unique=True, nullable=True
     )
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16))
     currency: Mapped[str | None] = mapped_column(String(3), nullable=True)
     due_date: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     description: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -76,3 +92,18 @@ class TaxRate(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     created: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class InvoiceReminder(Base):
+    """One step of an invoice's reminder schedule, done once: sent, or skipped (too late, paid,
+    no address). The unique pair is what makes a reminder happen once even if workers race."""
+
+    __tablename__ = "invoice_reminders"
+    __table_args__ = (UniqueConstraint("invoice_id", "offset_days"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    invoice_id: Mapped[str] = mapped_column(ForeignKey("invoices.id"), index=True)
+    offset_days: Mapped[int] = mapped_column(Integer)  # -3 = three days before the due date
+    status: Mapped[str] = mapped_column(String(16))  # sent | skipped
+    notification_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    created: Mapped[int] = mapped_column(BigInteger)

@@ -430,19 +430,34 @@ def paid(
     return _changed(session, alias_invoice_id)
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A document that replaces the stored one (a reply carrying the missing or open copy)."""
+
+    blob_key: str
+    filename: str | None
+    content_type: str
+
+
+def _stored_document(row: AliasInvoice) -> NewDocument | None:
+    if row.pdf_blob_key is None:
+        return None
+    return NewDocument(row.pdf_blob_key, row.pdf_filename, row.content_type or "application/pdf")
+
+
 def reopen(
     session: Session,
     row: AliasInvoice,
     *,
     now: int,
-    document: tuple[str, str | None] | None = None,
+    document: NewDocument | None = None,
 ) -> AliasInvoice:
-    """failed → received: the retry API, or a reply that brings the (open) document as
-    `document` = (blob key, filename). The budget starts afresh."""
+    """failed → received: the retry API, or a reply that brings a new `document`. The budget
+    starts afresh."""
     if row.status != S.FAILED:
         raise InvalidTransition.build("retry", "alias invoice", row.id, row.status, (S.FAILED,))
-    blob_key, filename = document or (row.pdf_blob_key, row.pdf_filename)
-    if blob_key is None:
+    document = document or _stored_document(row)
+    if document is None:
         raise InvalidRequest(
             f"Alias invoice {row.id} has no PDF to process: the message carried none. "
             "Forward the invoice again with the PDF attached.",
@@ -451,8 +466,9 @@ def reopen(
     values = {
         "status": S.RECEIVED,
         "phase": Phase.EXTRACT,
-        "pdf_blob_key": blob_key,
-        "pdf_filename": filename,
+        "pdf_blob_key": document.blob_key,
+        "pdf_filename": document.filename,
+        "content_type": document.content_type,
         "error_code": None,
         "error_message": None,
         "claimed_at": None,

@@ -43,6 +43,7 @@ class Settings:
     sender_auth: str = "off"  # off | check | enforce
     dns_server: str | None = None  # host[:port]; unset = the system's resolver
     max_request_bytes: int = 2 * 1024 * 1024
+    api_workers: int = 1
     # Metrics (models/metrics.py): the API serves /metrics; SMTP and worker their own port.
     metrics_host: str = "127.0.0.1"
     smtp_metrics_port: int = 9101
@@ -98,6 +99,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         sender_auth=_choice(env, "CASAPAY_SENDER_AUTH", ("off", "check", "enforce")),
         dns_server=env.get("CASAPAY_DNS_SERVER") or None,
         max_request_bytes=int(env.get("CASAPAY_MAX_REQUEST_BYTES", str(2 * 1024 * 1024))),
+        api_workers=int(env.get("CASAPAY_API_WORKERS", "1")),
         metrics_host=env.get("CASAPAY_METRICS_HOST", "127.0.0.1"),
         smtp_metrics_port=int(env.get("CASAPAY_SMTP_METRICS_PORT", "9101")),
         worker_metrics_port=int(env.get("CASAPAY_WORKER_METRICS_PORT", "9102")),

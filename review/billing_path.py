@@ -15,15 +15,13 @@ from sqlalchemy.orm import Session
 
 from billing import payment_requests
 from billing.invoices import NewItem, create_invoice, finalize_invoice
-from billing.notifications import queue_email, record_wallet_entry
+from billing.notifications import record_wallet_entry
 from models.alias_invoices import AliasInvoice
-from models.currencies import format_amount
 from models.customers import Customer
 from models.ids import new_id
+from models.notices import queue_tenant_email
 from models.objects import payment_link
 from models.payments import PaymentRequest
-from models.queue import NOTIFY
-from models.unit_of_work import enqueue_after_commit
 
 
 def invoice_items(data: Mapping[str, Any], currency: str) -> list[NewItem]:
@@ -104,20 +102,21 @@ def bill_alias_invoice(
     session.add(pr)
     session.flush()
     link = payment_link(public_url, pr.id)
-    amount_text = format_amount(pr.amount, currency)
-    if customer.email:
-        email = queue_email(
-            session,
-            account_id=row.account_id,
-            customer_id=customer.id,
-            kind="payment_request",
-            subject_id=pr.id,
-            to=customer.email,
-            subject=f"Payment request: {amount_text}" + (f" for {reference}" if reference else ""),
-            text=_email_text(customer.name, amount_text, reference, data.get("due_date"), link),
-            now=now,
-        )
-        enqueue_after_commit(session, NOTIFY, email.id)
+    queue_tenant_email(
+        session,
+        kind="payment_request",
+        customer=customer,
+        subject_id=pr.id,
+        context={
+            "amount": pr.amount,
+            "currency": currency,
+            "reference": str(reference) if reference else None,
+            "due_date": data.get("due_date"),
+            "link": link,
+        },
+        alias_invoice=row,
+        now=now,
+    )
     record_wallet_entry(
         session,
         account_id=row.account_id,
@@ -136,16 +135,3 @@ def bill_alias_invoice(
     if not customer.email:
         payment_requests.mark_sent(session, pr.id, now=now)
     return pr
-
-
-def _email_text(name: str | None, amount: str, reference: object, due: object, link: str) -> str:
-    lines = [
-        f"Hello {name or 'there'},",
-        "",
-        f"The invoice you forwarded{f' ({reference})' if reference else ''} is ready to pay.",
-        f"Amount: {amount}",
-    ]
-    if due:
-        lines.append(f"Due: {due}")
-    lines += ["", f"Pay securely here: {link}", "", "CasaPay"]
-    return "\n".join(lines)

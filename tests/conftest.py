@@ -31,6 +31,17 @@ ADMIN_URL = os.environ.get(
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+def need_shared(path: Path) -> Path:
+    """`path` under ../shared (corpora we may read, never copy): a test that needs it skips with
+    the reason on a checkout that has no ../shared beside it, and fails in CI, which has it."""
+    if not path.exists():
+        reason = f"{path} is absent: ../shared is not beside this checkout"
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must have it)")
+        pytest.skip(reason)
+    return path
+
+
 class FakeClock:
     """The one thing we fake: time."""
 

@@ -82,3 +82,41 @@ def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200, blank_pages: int 
         + [image.point(lambda _: 255) for _ in range(blank_pages)],
     )
     return out.getvalue()
+
+
+def encrypted_pdf(password: str = "s3cret") -> bytes:
+    """An invoice that opens only with a password (the tenant's bank statement kind)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=StandardEncryption(password, canPrint=1))
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(50, 800, "INVOICE INV-LOCKED-1 - Total due EUR 300.00")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def german_invoice_pdf() -> bytes:
+    """A landlord's invoice in German: the tenant's emails follow the document's language."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica", 11)
+    lines = [
+        "Hausverwaltung Müller GmbH",
+        "Hauptstraße 12, 10115 Berlin",
+        "RECHNUNG",
+        "Rechnungsnummer: RE-2026-0007",
+        "Rechnungsdatum: 05.01.2026",
+        "Fällig am: 01.02.2026",
+        "Beschreibung                       Betrag (EUR)",
+        "Miete Januar Wohnung 4B            1.200,00",
+        "Stellplatz                            50,00",
+        "Gesamtbetrag                     EUR 1.250,00",
+        "Bitte überweisen Sie den Betrag auf IBAN DE89 3704 0044 0532 0130 00.",
+    ]
+    for i, line in enumerate(lines):
+        pdf.drawString(50, 800 - 18 * i, line)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -6,6 +6,11 @@ import json
 import re
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from models.services import build_services
+from models.settings import load_settings
 from tests.e2e.stack import casapay
 from tests.pdfs import invoice_pdf
 
@@ -29,6 +34,29 @@ def test_migrate_says_one_line_in_json_when_asked(tmp_path: Path) -> None:
     (line,) = result.stderr.splitlines()  # alembic's steps are not printed
     entry = json.loads(line)
     assert entry["message"] == "database schema is up to date" and entry["process"] == "migrate"
+
+
+def test_a_second_account_gets_its_own_keys_and_sees_nothing_of_the_first(
+    tmp_path: Path,
+) -> None:
+    env = {"CASAPAY_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    first_key = casapay("keys", "create", env=env).stdout.strip()  # makes the first account
+    made = casapay("accounts", "create", "--name", "Harbour Lettings", env=env)
+    account = made.stdout.strip()
+    assert account.startswith("acct_") and made.stdout.count("\n") == 1
+    second_key = casapay("keys", "create", "--account", account, env=env).stdout.strip()
+    listed = casapay("accounts", "list", env=env).stdout
+    assert f"{account}\tHarbour Lettings\t1 key(s)" in listed and listed.count("acct_") == 2
+    missing = casapay("keys", "create", "--account", "acct_nope", env=env, check=False)
+    assert missing.returncode == 2 and "no such account" in missing.stderr
+
+    settings = load_settings({"CASAPAY_DATA_DIR": str(tmp_path)})
+    with TestClient(create_app(build_services(settings))) as client:
+        first = {"Authorization": f"Bearer {first_key}"}
+        second = {"Authorization": f"Bearer {second_key}"}
+        cus = client.post("/v1/customers", json={"name": "Jane"}, headers=first).json()["id"]
+        assert client.get(f"/v1/customers/{cus}", headers=second).status_code == 404
+        assert client.get("/v1/customers", headers=second).json()["data"] == []
 
 
 def test_extract_prints_one_json_object_per_pdf(tmp_path: Path) -> None:

@@ -1,38 +1,68 @@
-"""/v1/account/settings: the account's review threshold (and future account-wide settings)."""
+"""/v1/account/settings: review threshold, receipt acknowledgements and the reminder schedule."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from api import schemas
 from api.context import Auth
 from api.openapi import openapi_body
 from api.params import Params
+from billing.reminders import schedule_from, schedule_parts
 from models.accounts import Account
 from models.errors import NotFound
+from models.notices import reminder_offsets
 from review.thresholds import effective_threshold, set_threshold
 
 router = APIRouter(tags=["account"])
+
+
+Days = Annotated[list[int], Field(max_length=10)] | Literal[""]
 
 
 class SettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # A number in [0, 1]; "" (or JSON null) returns to the installation default.
     review_threshold: float | Literal[""] | None = None
+    # Email the tenant "we received your invoice" when it arrives.
+    acknowledge_receipts: bool | None = None
+    # Payment reminders: days before the due date, on the day, days after ("" = none).
+    reminder_days_before: Days | None = None
+    reminder_on_due_date: bool | None = None
+    reminder_days_after: Days | None = None
     expand: list[str] | None = None
 
 
 def settings_json(account: Account, default: float) -> dict[str, Any]:
+    before, on_due, after = schedule_parts(reminder_offsets(account))
     return {
         "object": "account_settings",
         "account": account.id,
         "review_threshold": effective_threshold(account.review_threshold, default),
         "review_threshold_source": "default" if account.review_threshold is None else "account",
         "default_review_threshold": default,
+        "acknowledge_receipts": account.acknowledge_receipts,
+        "reminder_days_before": before,
+        "reminder_on_due_date": on_due,
+        "reminder_days_after": after,
     }
+
+
+def _update_reminders(account: Account, params: SettingsUpdate) -> None:
+    given = params.model_fields_set
+    if not given & {"reminder_days_before", "reminder_on_due_date", "reminder_days_after"}:
+        return
+    before, on_due, after = schedule_parts(reminder_offsets(account))
+    if "reminder_days_before" in given:
+        before = list(params.reminder_days_before or [])
+    if params.reminder_on_due_date is not None:
+        on_due = params.reminder_on_due_date
+    if "reminder_days_after" in given:
+        after = list(params.reminder_days_after or [])
+    account.reminder_offsets = schedule_from(before, on_due, after)
 
 
 @router.get("/v1/account/settings", response_model=schemas.AccountSettings)
@@ -53,7 +83,10 @@ def update(ctx: Auth, params: Annotated[SettingsUpdate, Params(SettingsUpdate)])
         if "review_threshold" in params.model_fields_set:
             value = params.review_threshold
             set_threshold(session, ctx.account_id, None if value == "" else value)
-        account = session.get(Account, ctx.account_id)
+        account = session.get(Account, ctx.account_id, with_for_update=True)
         if account is None:
             raise NotFound.for_id("account", ctx.account_id)
+        if params.acknowledge_receipts is not None:
+            account.acknowledge_receipts = params.acknowledge_receipts
+        _update_reminders(account, params)
         return settings_json(account, ctx.services.settings.review_threshold)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,8 +14,16 @@ from api.metadata import MetadataParam, merge_metadata
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.customers import get_customer
-from ingest.aliases import alias_json, create_alias, get_alias
+from ingest.aliases import (
+    LOCAL_PART_SCOPE,
+    AliasUnavailable,
+    alias_json,
+    count_local_part_attempt,
+    create_alias,
+    get_alias,
+)
 from models.customers import EmailAlias
+from models.rate_limits import record_hit
 from models.scoped import select_scoped
 
 router = APIRouter(tags=["email_aliases"])
@@ -28,6 +36,13 @@ class AliasCreate(BaseModel):
     metadata: MetadataParam = None
 
 
+class AliasUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["active", "disabled"] | None = None
+    metadata: MetadataParam = None
+    expand: list[str] | None = None
+
+
 class AliasList(ListParams):
     customer: str | None = None
     status: str | None = None
@@ -37,22 +52,52 @@ class AliasList(ListParams):
     "/v1/email_aliases", response_model=schemas.EmailAlias, openapi_extra=openapi_body(AliasCreate)
 )
 def create(ctx: Auth, params: Annotated[AliasCreate, Params(AliasCreate)]) -> dict[str, Any]:
-    with ctx.unit_of_work() as session:
-        customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
-        alias = create_alias(
-            session,
-            customer,
-            domain=ctx.services.settings.alias_domain,
-            local_part=params.local_part,
-            metadata=merge_metadata({}, params.metadata),
-            now=ctx.services.clock(),
-        )
-        return alias_json(alias)
+    """An explicit `local_part` that is taken by another account, reserved, or asked for past
+    the account's hourly limit gets one answer, `email_alias_unavailable` (no enumeration)."""
+    domain, now = ctx.services.settings.alias_domain, ctx.services.clock()
+    try:
+        with ctx.unit_of_work() as session:
+            customer = get_customer(session, ctx.account_id, ctx.livemode, params.customer)
+            if params.local_part is not None:
+                count_local_part_attempt(session, ctx.account_id, params.local_part, domain, now)
+            alias = create_alias(
+                session,
+                customer,
+                domain=domain,
+                local_part=params.local_part,
+                metadata=merge_metadata({}, params.metadata),
+                now=now,
+            )
+            return alias_json(alias)
+    except AliasUnavailable:
+        with ctx.unit_of_work() as session:  # the refused attempt counts too
+            record_hit(session, LOCAL_PART_SCOPE, ctx.account_id, now)
+        raise
 
 
 @router.get("/v1/email_aliases/{alias_id}", response_model=schemas.EmailAlias)
 def retrieve(alias_id: str, ctx: Auth) -> dict[str, Any]:
     return alias_json(get_alias(ctx.session, ctx.account_id, ctx.livemode, alias_id))
+
+
+@router.post(
+    "/v1/email_aliases/{alias_id}",
+    response_model=schemas.EmailAlias,
+    openapi_extra=openapi_body(AliasUpdate),
+)
+def update(
+    alias_id: str, ctx: Auth, params: Annotated[AliasUpdate, Params(AliasUpdate)]
+) -> dict[str, Any]:
+    """Metadata merges; `status` disables or enables the address. The address itself never
+    changes (mail already sent to it must keep arriving): create another alias instead."""
+    with ctx.unit_of_work() as session:
+        alias = get_alias(session, ctx.account_id, ctx.livemode, alias_id)
+        if params.status is not None:
+            alias.status = params.status
+        if "metadata" in params.model_fields_set:
+            alias.metadata_ = merge_metadata(alias.metadata_, params.metadata)
+        session.flush()
+        return alias_json(alias)
 
 
 @router.post("/v1/email_aliases/{alias_id}/disable", response_model=schemas.EmailAlias)

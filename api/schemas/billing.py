@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from api.schemas.common import ApiObject, Metadata, Timestamp
 
 
@@ -12,6 +14,9 @@ class Customer(ApiObject):
     object: Literal["customer"]
     email: str | None
     name: str | None
+    locale: Literal["en", "de", "fr", "nl", "es", "it"] | None = Field(
+        description="The language of the tenant's emails; null = the document's language."
+    )
     metadata: Metadata
     created: Timestamp
     livemode: bool

@@ -73,3 +73,7 @@ class AccountSettings(ApiObject):
     review_threshold: float = Field(ge=0, le=1)
     review_threshold_source: Literal["default", "account"]
     default_review_threshold: float
+    acknowledge_receipts: bool = Field(description="Email the tenant when a document arrives.")
+    reminder_days_before: list[int] = Field(description="Reminders this many days before due.")
+    reminder_on_due_date: bool
+    reminder_days_after: list[int] = Field(description="Reminders this many days after due.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -23,7 +25,8 @@ def test_create_customer_with_json_and_form_bodies(api: Api) -> None:
 def test_alias_is_derived_from_the_tenant_name_and_unique(api: Api) -> None:
     cus = api.post("/v1/customers", json={"name": "Jane Doe"}).json()
     first = api.post("/v1/email_aliases", json={"customer": cus["id"]}).json()
-    assert first["email"] == "jane.doe@casapay.me"
+    # Always a random suffix: a generated address never tells that jane.doe is taken elsewhere.
+    assert re.fullmatch(r"jane\.doe\.[0-9a-f]{6}@casapay\.me", first["email"])
     second = api.post("/v1/email_aliases", json={"customer": cus["id"]}).json()
     assert second["email"].startswith("jane.doe.") and second["email"] != first["email"]
 
@@ -35,6 +38,7 @@ def test_explicit_local_part_taken_is_a_clear_400(api: Api) -> None:
     r = api.post("/v1/email_aliases", json={"customer": cus["id"], "local_part": "flat-4b"})
     assert r.status_code == 400
     assert r.json()["error"]["code"] == "email_alias_taken"
+    assert ok.json()["id"] in r.json()["error"]["message"]  # your own alias: named
     bad = api.post("/v1/email_aliases", json={"customer": cus["id"], "local_part": "no spaces"})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "local_part"
 
@@ -106,3 +110,61 @@ def test_list_pagination_both_directions(api: Api, services: Services) -> None:
 def test_every_response_has_a_request_id(api: Api) -> None:
     assert api.get("/v1/customers").headers["Request-Id"].startswith("req_")
     assert api.get("/v1/nothing").headers["Request-Id"].startswith("req_")
+
+
+def test_addresses_of_other_accounts_cannot_be_enumerated(api: Api, services: Services) -> None:
+    cus = api.post("/v1/customers", json={"name": "Jane"}).json()["id"]
+    mine = api.post("/v1/email_aliases", json={"customer": cus, "local_part": "jane"})
+    assert mine.status_code == 200
+    _, other_key, _ = new_account(services, "Prober")
+    probe_cus = api.post("/v1/customers", json={"name": "P"}, key=other_key).json()["id"]
+
+    def ask(local_part: str) -> dict[str, object]:
+        body = {"customer": probe_cus, "local_part": local_part}
+        r = api.post("/v1/email_aliases", json=body, key=other_key)
+        return {"status": r.status_code, **r.json().get("error", {"id": r.json().get("id")})}
+
+    taken, reserved = ask("jane"), ask("postmaster")
+    assert taken["status"] == reserved["status"] == 400
+    assert taken["code"] == reserved["code"] == "email_alias_unavailable"
+    assert str(taken["message"]).replace("jane", "X") == str(reserved["message"]).replace(
+        "postmaster", "X"
+    )
+    # Past the hourly limit every explicit name answers the same, free or taken.
+    answers = [ask(f"free.{n}") for n in range(40)]
+    limited = [a for a in answers if a["status"] == 400]
+    assert limited and all(a["code"] == "email_alias_unavailable" for a in limited)
+    taken_now, free_now = ask("jane"), ask("never.used.anywhere")
+    assert (taken_now["status"], taken_now["code"]) == (free_now["status"], free_now["code"])
+    services.clock.advance(3601)  # type: ignore[attr-defined]
+    assert ask("now.free")["status"] == 200
+
+
+def test_customers_update_and_delete_like_stripe(api: Api) -> None:
+    cus = api.post("/v1/customers", json={"name": "Jane", "metadata": {"unit": "4B"}}).json()
+    alias = api.post("/v1/email_aliases", json={"customer": cus["id"]}).json()
+    changed = api.post(
+        f"/v1/customers/{cus['id']}", data={"email": "jane@example.com", "metadata[floor]": "2"}
+    ).json()
+    assert changed["email"] == "jane@example.com" and changed["name"] == "Jane"
+    assert changed["metadata"] == {"unit": "4B", "floor": "2"}
+    assert api.post(f"/v1/customers/{cus['id']}", data={"phone": "1"}).status_code == 400
+    gone = api.delete(f"/v1/customers/{cus['id']}").json()
+    assert gone == {"id": cus["id"], "object": "customer", "deleted": True}
+    assert api.get(f"/v1/customers/{cus['id']}").json() == gone
+    assert api.get("/v1/customers").json()["data"] == []
+    assert api.get(f"/v1/email_aliases/{alias['id']}").json()["status"] == "disabled"
+    refused = api.post("/v1/invoices", json={"customer": cus["id"]})
+    assert refused.status_code in (400, 404)
+    assert api.post(f"/v1/customers/{cus['id']}", data={"name": "x"}).status_code == 404
+
+
+def test_email_alias_update_merges_metadata_and_sets_status(api: Api) -> None:
+    cus = api.post("/v1/customers", json={"name": "Jane"}).json()
+    alias = api.post("/v1/email_aliases", json={"customer": cus["id"]}).json()
+    r = api.post(f"/v1/email_aliases/{alias['id']}", data={"metadata[unit]": "4B"}).json()
+    assert r["metadata"] == {"unit": "4B"} and r["status"] == "active"
+    r = api.post(f"/v1/email_aliases/{alias['id']}", json={"status": "disabled"}).json()
+    assert r["status"] == "disabled" and r["metadata"] == {"unit": "4B"}
+    bad = api.post(f"/v1/email_aliases/{alias['id']}", json={"local_part": "x"})
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "parameter_unknown"

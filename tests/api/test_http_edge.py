@@ -20,6 +20,7 @@ from api.errors import ApiError
 from models.services import Services
 from tests.conftest import Api, new_account
 
+FORM = "application/x-www-form-urlencoded"
 HOSTILE_FORM = "&".join(["a[]=1"] * 40_000).encode()
 
 
@@ -67,6 +68,7 @@ def test_form_decoding_is_linear_and_bounded() -> None:
     assert err.value.status == 400 and err.value.code == "parameters_too_complex"
     mixed = rack_parse([("a[0]", "x"), ("a[]", "y"), ("a[]", "z")])
     assert mixed == {"a": ["x", "y", "z"]}
+    assert rack_parse([("0", "a"), ("1", "b")]) == {"0": "a", "1": "b"}  # names, not a list
 
 
 def test_huge_array_indexes_and_odd_digits_are_refused_or_kept_as_keys() -> None:
@@ -169,3 +171,13 @@ def test_pages_carry_the_security_headers(api: Api) -> None:
         assert headers["X-Frame-Options"] == "DENY"
         assert headers["Referrer-Policy"] == "no-referrer"
         assert headers["Request-Id"].startswith("req_")
+
+
+def test_numeric_parameter_names_get_a_clear_400(api: Api) -> None:
+    """Found by schemathesis: `?0=a` once made the parameters a list, and a 500."""
+    for response in (
+        api.get("/v1/customers?0=a&1=b"),
+        api.post("/v1/customers", content=b"0=a", headers={"Content-Type": FORM}),
+    ):
+        assert response.status_code == 400, response.text
+        assert response.json()["error"]["code"] == "parameter_unknown"

@@ -122,6 +122,22 @@ def test_drafts_have_no_page_and_unknown_links_404(api: Api) -> None:
     assert api.client.get("/pay/pr_nope", follow_redirects=False).status_code == 404
 
 
+def test_tenants_following_a_bad_link_read_a_page_not_json(api: Api) -> None:
+    for path, status, words in [
+        ("/i/in_nope", 404, "was not found"),
+        ("/i/in_nope/pdf", 404, "was not found"),
+        ("/pay/pr_nope", 404, "was not found"),
+        ("/i/bad$id", 400, "not valid"),
+        ("/files/pdfs/x.pdf?expires=1&signature=forged", 403, "has expired"),
+    ]:
+        page = api.client.get(path, follow_redirects=False)
+        assert page.status_code == status, (path, page.text)
+        assert page.headers["content-type"].startswith("text/html")
+        assert words in page.text and "<h1>" in page.text and '"error"' not in page.text
+        assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert api.get("/v1/invoices/in_nope").headers["content-type"] == "application/json"
+
+
 def test_pdf_is_rendered_and_served(api: Api) -> None:
     inv = invoice(api)
     body = act(api, inv["id"], "finalize").json()

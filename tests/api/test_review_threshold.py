@@ -15,6 +15,10 @@ def test_default_threshold_is_the_installation_default(api: Api) -> None:
         "review_threshold": 0.7,
         "review_threshold_source": "default",
         "default_review_threshold": 0.7,
+        "acknowledge_receipts": False,
+        "reminder_days_before": [3],
+        "reminder_on_due_date": True,
+        "reminder_days_after": [3],
     }
 
 

@@ -104,33 +104,56 @@ def test_errors_map_to_stripe_exception_classes(
         bad.v1.invoices.list()
 
 
-def test_invoice_items_and_tax_rates_via_raw_requests(client: stripe.StripeClient) -> None:
-    cus = new_customer(client)
-    inv = client.v1.invoices.create(params={"customer": cus})
-    rate = client.deserialize(
-        client.raw_request(
-            "post", "/v1/tax_rates", display_name="VAT", percentage="19", inclusive="false"
-        ),
-        api_mode="V1",
+def test_invoice_items_tax_rates_and_customers_through_typed_resources(
+    client: stripe.StripeClient,
+) -> None:
+    customer = client.v1.customers.create(params={"name": "Jane", "metadata": {"unit": "4B"}})
+    updated = client.v1.customers.update(
+        customer.id, params={"email": "jane@example.com", "metadata": {"floor": "2"}}
     )
-    item = client.deserialize(
-        client.raw_request(
-            "post",
-            "/v1/invoice_items",
-            invoice=inv.id,
-            description="Rent",
-            amount=1000,
-            currency="eur",
-            quantity=2,
-            tax_rates=[rate.id],
-        ),
-        api_mode="V1",
+    assert updated.email == "jane@example.com"
+    assert updated.metadata.to_dict() == {"unit": "4B", "floor": "2"}
+    rate = client.v1.tax_rates.create(
+        params={"display_name": "VAT", "percentage": 19, "inclusive": False}
+    )
+    assert client.v1.tax_rates.retrieve(rate.id).percentage == 19
+    inv = client.v1.invoices.create(
+        params={
+            "customer": customer.id,
+            "collection_method": "send_invoice",
+            "days_until_due": 30,
+            "auto_advance": False,
+            "default_tax_rates": [rate.id],
+        }
+    )
+    assert inv.collection_method == "send_invoice" and inv.auto_advance is False
+    assert inv.due_date == inv.created + 30 * 86400 and inv.tax_rates == [rate.id]
+    item = client.v1.invoice_items.create(
+        params={
+            "customer": customer.id,
+            "invoice": inv.id,
+            "description": "Rent",
+            "amount": 1000,
+            "currency": "eur",
+            "quantity": 2,
+        }
     )
     assert item.object == "invoice_item" and item.amount == 2000
-    again = client.v1.invoices.retrieve(inv.id)  # type: ignore[arg-type]
+    assert client.v1.invoice_items.retrieve(item.id).id == item.id
+    changed = client.v1.invoice_items.update(item.id, params={"description": "Rent, 4B"})
+    assert changed.description == "Rent, 4B"
+    again = client.v1.invoices.retrieve(inv.id)
     assert (again.subtotal, again.tax, again.total) == (2000, 380, 2380)
-    params = {"invoice": inv.id, "limit": 1}
-    listed = client.deserialize(
-        client.raw_request("get", "/v1/invoice_items", **params), params=params, api_mode="V1"
-    )
+    listed = client.v1.invoice_items.list(params={"invoice": inv.id, "limit": 1})
     assert [i.id for i in listed.auto_paging_iter()] == [item.id]
+    assert client.v1.invoice_items.delete(item.id).deleted is True
+    with pytest.raises(stripe.InvalidRequestError) as err:
+        client.v1.invoices.create(
+            params={"customer": customer.id, "collection_method": "charge_automatically"}
+        )
+    assert err.value.code == "parameter_invalid" and err.value.param == "collection_method"
+    with pytest.raises(stripe.InvalidRequestError) as err:
+        client.v1.invoices.create(params={"customer": customer.id, "auto_advance": True})
+    assert err.value.param == "auto_advance"
+    assert client.v1.customers.delete(customer.id).deleted is True
+    assert client.v1.customers.retrieve(customer.id).deleted is True  # type: ignore[attr-defined]

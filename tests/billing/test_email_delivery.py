@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from billing.actors import run_notify
 from billing.mailer import Mailer, MailError
-from billing.notifications import build_message, claim_email, queue_email
+from billing.notifications import build_message, claim_email
+from models.notices import queue_tenant_email
 from models.payments import Notification
 from models.services import Services
 from models.sweeper import sweep
@@ -52,17 +53,15 @@ def pending_email(services: Services) -> str:
         customer = create_customer(
             session, account_id, False, email="jane@example.com", name="Jane", metadata={}, now=0
         )
-        row = queue_email(
+        row = queue_tenant_email(
             session,
-            account_id=account_id,
-            customer_id=customer.id,
-            kind="test",
+            kind="payment_request",
+            customer=customer,
             subject_id=customer.id,
-            to="jane@example.com",
-            subject="Hello",
-            text="Hello Jane",
+            context={"amount": 1000, "currency": "eur", "link": "http://testserver/pay/pr_1"},
             now=services.clock(),
         )
+        assert row is not None
         return row.id
 
 

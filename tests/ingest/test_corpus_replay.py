@@ -44,9 +44,9 @@ def as_sent(path: Path) -> bytes:
     return crlf(bytes(carrier))
 
 
-SAMPLES = [p for p in CORPUS_FILES] + [
-    EMAIL_CORPUS / "mimekit/tnef/MAPI_ATTACH_DATA_OBJ.winmail.dat"
-]
+WINMAIL = EMAIL_CORPUS / "mimekit/tnef/MAPI_ATTACH_DATA_OBJ.winmail.dat"
+# Without ../shared there is nothing to replay (test_mime's test_corpus_is_present says why).
+SAMPLES = [*CORPUS_FILES, *([WINMAIL] if WINMAIL.exists() else [])]
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: str(p.relative_to(EMAIL_CORPUS)))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ingest.mime import parse_mail
-from tests.conftest import SHARED
+from tests.conftest import SHARED, need_shared
 from tests.pdfs import invoice_pdf
 
 EMAIL_CORPUS = SHARED / "corpus" / "email"
@@ -37,6 +37,7 @@ EXPECTED_PDFS = {
 
 
 def test_corpus_is_present() -> None:
+    need_shared(EMAIL_CORPUS)
     assert CORPUS_FILES, f"email corpus missing at {EMAIL_CORPUS}"
 
 
@@ -51,7 +52,8 @@ def test_every_corpus_message_parses(path: Path) -> None:
 
 
 def test_same_pdf_inline_and_attached_counts_once() -> None:
-    parsed = parse_mail((EMAIL_CORPUS / "derived/pdf_inline_and_attachment.eml").read_bytes())
+    sample = need_shared(EMAIL_CORPUS / "derived/pdf_inline_and_attachment.eml")
+    parsed = parse_mail(sample.read_bytes())
     assert len(parsed.documents) == 1
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from cli import WorkerRuntime, start_worker
 from models.services import Services
+from tests.ingest.conftest import smtp_port  # noqa: F401  (the SMTP receiver, for reply tests)
 
 
 @pytest.fixture

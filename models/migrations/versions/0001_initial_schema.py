@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:21:41.398083
+Create Date: 2026-11-30 21:42:14.164028
 """
 
 from collections.abc import Sequence
@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("review_threshold", sa.Float(), nullable=True),
+        sa.Column("acknowledge_receipts", sa.Boolean(), nullable=False),
+        sa.Column("reminder_offsets", sa.JSON(), nullable=True),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
     )
@@ -97,15 +99,21 @@ def upgrade() -> None:
         sa.Column("livemode", sa.Boolean(), nullable=False),
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("name", sa.String(length=200), nullable=True),
+        sa.Column("locale", sa.String(length=8), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.Column("deleted_at", sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_customers_account_id_accounts")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_customers")),
     )
     with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_customers_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(
+            "ix_customers_account_created",
+            ["account_id", "livemode", "created", "id"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_customers_created"), ["created"], unique=False)
 
     op.create_table(
@@ -388,17 +396,24 @@ def upgrade() -> None:
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
         batch_op.create_index(
             "ix_alias_invoices_account_received",
-            ["account_id", "livemode", "received_at"],
+            ["account_id", "livemode", "received_at", "id"],
             unique=False,
         )
         batch_op.create_index(
-            batch_op.f("ix_alias_invoices_customer_id"), ["customer_id"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_alias_invoices_email_alias_id"), ["email_alias_id"], unique=False
+            "ix_alias_invoices_alias_received",
+            ["email_alias_id", "received_at", "id"],
+            unique=False,
         )
         batch_op.create_index(
             "ix_alias_invoices_phase_claimed", ["phase", "claimed_at", "available_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_alias_invoices_status_received",
+            ["account_id", "livemode", "status", "received_at", "id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_alias_invoices_tenant_received", ["customer_id", "received_at", "id"], unique=False
         )
 
     op.create_table(
@@ -502,11 +517,19 @@ def upgrade() -> None:
         sa.UniqueConstraint("alias_invoice_id", name=op.f("uq_invoices_alias_invoice_id")),
     )
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_invoices_account_id"), ["account_id"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_account_created", ["account_id", "livemode", "created", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_invoices_created"), ["created"], unique=False)
-        batch_op.create_index(batch_op.f("ix_invoices_customer_id"), ["customer_id"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_customer_created", ["customer_id", "created", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_invoices_due_date"), ["due_date"], unique=False)
-        batch_op.create_index(batch_op.f("ix_invoices_status"), ["status"], unique=False)
+        batch_op.create_index(
+            "ix_invoices_status_created",
+            ["account_id", "livemode", "status", "created", "id"],
+            unique=False,
+        )
 
     op.create_table(
         "invoice_items",
@@ -538,6 +561,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_invoice_items_created"), ["created"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_invoice_items_invoice_id"), ["invoice_id"], unique=False
+        )
+
+    op.create_table(
+        "invoice_reminders",
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("invoice_id", sa.String(length=40), nullable=False),
+        sa.Column("offset_days", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("notification_id", sa.String(length=40), nullable=True),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["invoice_id"], ["invoices.id"], name=op.f("fk_invoice_reminders_invoice_id_invoices")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invoice_reminders")),
+        sa.UniqueConstraint(
+            "invoice_id", "offset_days", name=op.f("uq_invoice_reminders_invoice_id_offset_days")
+        ),
+    )
+    with op.batch_alter_table("invoice_reminders", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_invoice_reminders_invoice_id"), ["invoice_id"], unique=False
         )
 
     op.create_table(
@@ -708,6 +752,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_payment_intents_account_id"))
 
     op.drop_table("payment_intents")
+    with op.batch_alter_table("invoice_reminders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invoice_reminders_invoice_id"))
+
+    op.drop_table("invoice_reminders")
     with op.batch_alter_table("invoice_items", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invoice_items_invoice_id"))
         batch_op.drop_index(batch_op.f("ix_invoice_items_created"))
@@ -715,11 +763,11 @@ def downgrade() -> None:
 
     op.drop_table("invoice_items")
     with op.batch_alter_table("invoices", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_invoices_status"))
+        batch_op.drop_index("ix_invoices_status_created")
         batch_op.drop_index(batch_op.f("ix_invoices_due_date"))
-        batch_op.drop_index(batch_op.f("ix_invoices_customer_id"))
+        batch_op.drop_index("ix_invoices_customer_created")
         batch_op.drop_index(batch_op.f("ix_invoices_created"))
-        batch_op.drop_index(batch_op.f("ix_invoices_account_id"))
+        batch_op.drop_index("ix_invoices_account_created")
 
     op.drop_table("invoices")
     with op.batch_alter_table("extractions", schema=None) as batch_op:
@@ -734,9 +782,10 @@ def downgrade() -> None:
 
     op.drop_table("webhook_attempts")
     with op.batch_alter_table("alias_invoices", schema=None) as batch_op:
+        batch_op.drop_index("ix_alias_invoices_tenant_received")
+        batch_op.drop_index("ix_alias_invoices_status_received")
         batch_op.drop_index("ix_alias_invoices_phase_claimed")
-        batch_op.drop_index(batch_op.f("ix_alias_invoices_email_alias_id"))
-        batch_op.drop_index(batch_op.f("ix_alias_invoices_customer_id"))
+        batch_op.drop_index("ix_alias_invoices_alias_received")
         batch_op.drop_index("ix_alias_invoices_account_received")
 
     op.drop_table("alias_invoices")
@@ -784,7 +833,7 @@ def downgrade() -> None:
     op.drop_table("events")
     with op.batch_alter_table("customers", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_customers_created"))
-        batch_op.drop_index(batch_op.f("ix_customers_account_id"))
+        batch_op.drop_index("ix_customers_account_created")
 
     op.drop_table("customers")
     with op.batch_alter_table("api_keys", schema=None) as batch_op:
