@@ -231,19 +231,22 @@ def _eval(args: argparse.Namespace) -> int:
 def _api(_args: argparse.Namespace) -> int:
     import uvicorn
 
+    from models.metrics import shared_by
     from models.settings import load_settings
 
     settings = load_settings()
     # One process is one core: CASAPAY_API_WORKERS processes share the port; each builds its own
-    # services through api_app (uvicorn needs an import string to start them).
-    uvicorn.run(
-        "cli:api_app",
-        factory=True,
-        workers=settings.api_workers,
-        host=settings.api_host,
-        port=settings.api_port,
-        **UVICORN_OPTIONS,
-    )
+    # services through api_app (uvicorn needs an import string to start them). A scrape reaches
+    # one of them, so they keep their metrics in a directory every scrape sums.
+    with shared_by(settings.api_workers):
+        uvicorn.run(
+            "cli:api_app",
+            factory=True,
+            workers=settings.api_workers,
+            host=settings.api_host,
+            port=settings.api_port,
+            **UVICORN_OPTIONS,
+        )
     return 0
 
 
@@ -261,7 +264,9 @@ UVICORN_OPTIONS: dict[str, Any] = {
 def api_app() -> Any:
     """The API application of one `casapay api` worker process."""
     from api.app import create_app
+    from models.logs import configure
 
+    configure(role="api")  # a spawned worker process starts with Python's default logging
     return create_app(_services())
 
 

@@ -28,11 +28,13 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.report import row  # noqa: E402
 from extract import ExtractConfig, extract_document  # noqa: E402
 from extract.config import DEFAULT_LANGUAGES  # noqa: E402
 
@@ -220,8 +222,41 @@ def main() -> int:
         and report["ocr_page_ms"]["project"]["cpu"] <= 1000  # type: ignore[index]
         and report["photo_page_ms"]["project"]["cpu"] <= 3000  # type: ignore[index]
     )
+    table_rows(report)
     print("targets met" if ok else "targets NOT met")
     return 0 if ok else 1
+
+
+def table_rows(report: dict[str, Any]) -> None:
+    """The combined bench table's rows (make bench): CPU medians, wall time beside."""
+
+    def ms(figure: dict[str, float]) -> str:
+        return f"{figure['cpu']:.0f} ms CPU ({figure['wall']:.0f} wall)"
+
+    for key, text in report.items():
+        if key.startswith("text_"):
+            name = key.removeprefix("text_").removesuffix("_ms")
+            row(
+                f"text page, {name} (median)",
+                ms(text["project"]),
+                ms(text["pypdfium2_floor"]) + " pypdfium2",
+                text["ratio_cpu"],
+                "≤ 4× floor",
+                text["ratio_cpu"] <= 4,
+            )
+    for key, label, floor_key, limit in (
+        ("ocr_page_ms", "OCR page, 300 dpi (median)", "bare_tesseract_binary", 1000),
+        ("photo_page_ms", "photo page (median)", "bare_tesseract_binary_on_the_photo", 3000),
+    ):
+        project, floor = report[key]["project"], report[key][floor_key]
+        row(
+            label,
+            ms(project),
+            ms(floor) + " bare tesseract",
+            project["cpu"] / max(floor["cpu"], 0.1),
+            f"≤ {limit / 1000:.0f} s",
+            project["cpu"] <= limit,
+        )
 
 
 if __name__ == "__main__":

@@ -25,6 +25,9 @@ BENCHES: dict[str, list[str]] = {
     "extract_speed": ["bench/extract_speed.py"],
     "smtp_ingest": ["bench/smtp_ingest.py"],
     "pipeline_throughput": ["bench/pipeline_throughput.py"],
+    "api_scale": ["bench/api_scale.py"],
+    # Accuracy of OCR on scans made from the corpus (no floor: its figures are in its output).
+    "ocr_corpus": ["bench/ocr_corpus.py", "--limit", "20"],
 }
 
 

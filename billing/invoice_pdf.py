@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
+from billing.invoice_summary import TotalRow, issuer_line, total_rows
 from billing.invoices import items_of
 from models.blobstore import BlobStore
 from models.currencies import format_amount
@@ -41,10 +42,10 @@ class PdfInvoice:
     finalized_at: int
     due_date: int | None
     lines: tuple[PdfLine, ...]
-    subtotal: int
-    tax: int
-    total: int
+    totals: tuple[TotalRow, ...]
+    amount_due: int
     hosted_url: str | None
+    issuer: str | None = None
 
 
 def _date(ts: int | None) -> str:
@@ -65,6 +66,7 @@ def render_pdf(doc: PdfInvoice) -> bytes:
         canvas.setFont("Helvetica", 10)
         y = height - 35 * mm
         for text in (
+            *([f"From: {doc.issuer[:100]}"] if doc.issuer else []),
             f"Number: {doc.number}",
             f"Billed to: {doc.customer_name}"
             + (f" <{doc.customer_email}>" if doc.customer_email else ""),
@@ -93,11 +95,8 @@ def render_pdf(doc: PdfInvoice) -> bytes:
         canvas.drawRightString(190 * mm, y, money(line.amount))
         y -= 6 * mm
     y -= 4 * mm
-    for label, amount, bold in (
-        ("Subtotal", doc.subtotal, False),
-        ("Tax", doc.tax, False),
-        ("Total", doc.total, True),
-    ):
+    rows = [(r.label, r.amount, r.strong) for r in doc.totals]
+    for label, amount, bold in (*rows, ("Amount due", doc.amount_due, True)):
         canvas.setFont("Helvetica-Bold" if bold else "Helvetica", 10)
         canvas.drawRightString(160 * mm, y, label)
         canvas.drawRightString(190 * mm, y, money(amount))
@@ -137,9 +136,9 @@ def ensure_pdf(session: Session, invoice: Invoice, blobs: BlobStore, public_url:
             PdfLine(i.description, i.quantity, i.unit_amount, i.amount)
             for i in items_of(session, invoice.id)
         ),
-        subtotal=invoice.subtotal,
-        tax=invoice.tax,
-        total=invoice.total,
+        totals=tuple(total_rows(invoice)),
+        amount_due=invoice.amount_remaining,
+        issuer=issuer_line(invoice),
         hosted_url=f"{public_url}/i/{invoice.id}",
     )
     key = pdf_key(invoice)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from billing.invoice_states import check_editable, check_transition
-from billing.money import Line, compute_totals
+from billing.money import Line, PrintedFigures, compute_totals
 from billing.tax_rates import check_rate_ids, rates_by_id
 from models import events
 from models.customers import Customer
@@ -27,6 +27,15 @@ from models.scoped import get_scoped
 from models.unit_of_work import current
 
 MAX_LINES = 250
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """The forwarded document an invoice mirrors: its issuer, number and printed figures."""
+
+    vendor: str | None
+    reference: str | None
+    figures: PrintedFigures
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ def create_invoice(
     metadata: dict[str, str] | None = None,
     now: int,
     alias_invoice_id: str | None = None,
+    document: DocumentSource | None = None,
 ) -> Invoice:
     """A draft invoice with its items; every item must share the invoice's one currency."""
     _check_customer(session, account_id, livemode, customer_id)
@@ -80,6 +90,13 @@ def create_invoice(
         amount_paid=0,
         created=now,
     )
+    if document is not None:
+        invoice.vendor = document.vendor[:300] if document.vendor else None
+        invoice.vendor_reference = document.reference[:200] if document.reference else None
+        invoice.printed_tax = document.figures.tax
+        invoice.printed_tax_inclusive = document.figures.tax_inclusive
+        invoice.prepaid_amount = document.figures.prepaid
+        invoice.rounding_amount = document.figures.rounding
     session.add(invoice)
     session.flush()
     for index, item in enumerate(items):
@@ -177,6 +194,7 @@ def recompute_totals(session: Session, invoice: Invoice) -> None:
             for item in items
         ),
         amount_paid=invoice.amount_paid or 0,
+        printed=printed_figures(invoice),
     )
     invoice.subtotal = totals.subtotal
     invoice.tax = totals.tax
@@ -184,6 +202,17 @@ def recompute_totals(session: Session, invoice: Invoice) -> None:
     invoice.amount_due = totals.amount_due
     invoice.amount_remaining = totals.amount_remaining
     session.flush()
+
+
+def printed_figures(invoice: Invoice) -> PrintedFigures | None:
+    if invoice.alias_invoice_id is None:
+        return None
+    return PrintedFigures(
+        tax=invoice.printed_tax,
+        tax_inclusive=bool(invoice.printed_tax_inclusive),
+        prepaid=invoice.prepaid_amount or 0,
+        rounding=invoice.rounding_amount or 0,
+    )
 
 
 def add_items(
@@ -346,8 +375,14 @@ def invoice_json(
         "due_date": invoice.due_date,
         "line_items": [item_json(i) for i in items],
         "subtotal": invoice.subtotal,
+        "subtotal_excluding_tax": invoice.subtotal - _included_tax(invoice),
         "tax": invoice.tax,
         "total": invoice.total,
+        "total_excluding_tax": invoice.total - invoice.tax,
+        "vendor": invoice.vendor,
+        "vendor_reference": invoice.vendor_reference,
+        "prepaid_amount": invoice.prepaid_amount or 0,
+        "rounding_amount": invoice.rounding_amount or 0,
         "tax_rates": list(invoice.tax_rates),
         "description": invoice.description,
         "pdf_url": pdf_url(public_url, invoice),
@@ -370,3 +405,8 @@ def invoice_json(
         "created": invoice.created,
         "livemode": invoice.livemode,
     }
+
+
+def _included_tax(invoice: Invoice) -> int:
+    """Tax already inside the lines (inclusive rates or a document's inclusive tax)."""
+    return invoice.tax - (invoice.total - invoice.subtotal)

@@ -58,6 +58,17 @@ class Line:
 
 
 @dataclass(frozen=True)
+class PrintedFigures:
+    """An invoice made from a forwarded document carries the document's own figures: its tax
+    (no rate: the vendor computed it), and a prepayment or rounding between total and due."""
+
+    tax: int | None = None
+    tax_inclusive: bool = False
+    prepaid: int = 0
+    rounding: int = 0
+
+
+@dataclass(frozen=True)
 class Totals:
     subtotal: int
     tax: int
@@ -93,8 +104,11 @@ def line_taxes(amount: int, rates: Sequence[Rate]) -> tuple[TaxAmount, ...]:
     return tuple(sorted(taxes, key=lambda t: order[t.tax_rate]))
 
 
-def compute_totals(lines: Iterable[Line], amount_paid: int = 0) -> Totals:
-    """subtotal = sum of lines; total = subtotal + exclusive tax; amount_due = total."""
+def compute_totals(
+    lines: Iterable[Line], amount_paid: int = 0, printed: PrintedFigures | None = None
+) -> Totals:
+    """subtotal = sum of lines; total = subtotal + exclusive tax; amount_due = total, less what
+    a document says was prepaid, plus its rounding."""
     per_line: list[tuple[TaxAmount, ...]] = []
     subtotal = exclusive = inclusive = 0
     for line in lines:
@@ -104,16 +118,22 @@ def compute_totals(lines: Iterable[Line], amount_paid: int = 0) -> Totals:
         subtotal += amount
         exclusive += sum(t.amount for t in taxes if not t.inclusive)
         inclusive += sum(t.amount for t in taxes if t.inclusive)
+    amount_due_offset = 0
+    if printed is not None:
+        if printed.tax is not None:
+            exclusive, inclusive = (0, printed.tax) if printed.tax_inclusive else (printed.tax, 0)
+        amount_due_offset = printed.rounding - printed.prepaid
     total = subtotal + exclusive
+    amount_due = total + amount_due_offset
     return Totals(
         subtotal=subtotal,
         tax=exclusive + inclusive,
         exclusive_tax=exclusive,
         inclusive_tax=inclusive,
         total=total,
-        amount_due=total,
+        amount_due=amount_due,
         amount_paid=amount_paid,
-        amount_remaining=total - amount_paid,
+        amount_remaining=amount_due - amount_paid,
         line_taxes=tuple(per_line),
     )
 

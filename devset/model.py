@@ -135,8 +135,10 @@ class Doc:
     def truth(self) -> dict[str, object]:
         """The `*.truth.json` body `casapay eval` scores against."""
         due = self.due.isoformat() if self.due and self.due_mode != "nodate" else None
-        gross = self.gross * self.sign
-        amount_due = self.amount_due * self.sign
+        # Credit notes state positive amounts (as CII/UBL do), whatever sign the page prints.
+        sign = 1 if self.kind == "credit_note" else self.sign
+        gross = self.gross * sign
+        amount_due = self.amount_due * sign
         return {
             "total_amount": gross,
             "amount_due": amount_due if amount_due != gross else None,
@@ -144,13 +146,13 @@ class Doc:
             "due_date": due,
             "issue_date": self.issue.isoformat(),
             "reference": self.reference,
-            "tax_amount": self.tax * self.sign,
+            "tax_amount": self.tax * sign,
             "vendor": self.seller.name,
             "iban": self.seller.iban.replace(" ", "") or None,
             "line_items": [
                 {
                     "description": i.description,
-                    "amount": i.amount * self.sign,
+                    "amount": i.amount * sign,
                     "quantity": i.quantity,
                 }
                 for i in self.items

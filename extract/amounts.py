@@ -6,6 +6,7 @@ prefers the reading in which the numbers agree: subtotal + tax = total, total - 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -47,6 +48,10 @@ WEAK_LABELS = frozenset(
     )
 )
 TOLERANCE = Decimal("0.015")
+_CONDITIONAL = re.compile(
+    r"\b(?:if any|falls vorhanden|sofern vorhanden|le cas echeant|indien van toepassing|"
+    r"si procede|se presente)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class AmountResult:
     consistent_net_tax: bool
     due_explained: bool | None
     paid_in_full: bool = False
+    rounding: Pick | None = None
 
 
 def _eq(a: Decimal, b: Decimal) -> bool:
@@ -97,8 +103,11 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
     """Pick total (amount payable now), gross, subtotal, tax and prepaid amounts."""
     by = {
         k: _best_per_value(c for c in cands if c.label == k)
-        for k in ("amount_due", "total", "subtotal", "tax", "prepaid")
+        for k in ("amount_due", "total", "subtotal", "tax", "prepaid", "rounding")
     }
+    # A prepayment is subtracted whatever sign it is printed with ("Less deposit -860.00").
+    by["prepaid"] = {abs(v): wc for v, wc in by["prepaid"].items()}
+    rounding = [r for r in by["rounding"] if abs(r) < 1] + [Decimal(0)]
     gross_tab, net_tab, tax_tab = by["total"], by["subtotal"], by["tax"]
     tendered = _best_per_value(c for c in cands if c.label == "tendered")
     change = _best_per_value(c for c in cands if c.label == "change")
@@ -108,10 +117,14 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
     positive_tax = [t for t in tax_tab if t != 0]
 
     def consistency(g: Decimal) -> float:
-        if any(_eq(n + t, g) for n in net_tab for t in tax_tab):
+        if any(_eq(n + t + r, g) for n in net_tab for t in tax_tab for r in rounding):
             return 0.35
-        if any(_eq(n + t, g) for n in net_tab for t in positive_tax):
+        if any(_eq(n + t + r, g) for n in net_tab for t in positive_tax for r in rounding):
             return 0.35
+        if len(positive_tax) > 1 and any(
+            _eq(n + sum(positive_tax, Decimal(0)) + r, g) for n in net_tab for r in rounding
+        ):
+            return 0.35  # a multi-rate VAT table: the rates' taxes add up
         if any(_eq(n, g) for n in net_tab) and (not positive_tax or 0 in tax_tab):
             return 0.15
         if any(_eq(g - p, d) for p in pre_tab for d in due_tab if p):
@@ -161,6 +174,10 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
     due: Pick | None = None
     explained: bool | None = None
     paid_in_full = False
+    if gross is not None and gross.value > 0 and due_tab and all(v == 0 for v in due_tab):
+        conditional = all(_CONDITIONAL.search(c.context) for _, c in due_tab.values())
+        if conditional:  # "Balance (if any) 0": a form's blank, not a paid statement
+            due_tab = {}
     if gross is not None and gross.value > 0 and due_tab and all(v == 0 for v in due_tab):
         # "Balance: 0.00" under a positive total: the document is already paid.
         due_tab, paid_in_full = {}, True
@@ -217,7 +234,12 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
     subtotal: Pick | None = None
     tax: Pick | None = None
     if gross is not None:
-        pairs = [(n, t) for n in net_tab for t in tax_tab if _eq(n + t, gross.value)]
+        pairs = [
+            (n, t)
+            for n in net_tab
+            for t in tax_tab
+            if any(_eq(n + t + r, gross.value) for r in rounding)
+        ]
         if pairs:
             n, t = max(pairs, key=lambda nt: net_tab[nt[0]][0] + tax_tab[nt[1]][0])
             subtotal = Pick(n, net_tab[n][1], 0.95, ())
@@ -229,17 +251,22 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
                 subtotal = Pick(n, net_tab[n][1], 0.7, ())
                 if _eq(n, gross.value):
                     tax = Pick(Decimal(0), None, 0.75, ("tax_zero_since_net_equals_total",))
-                else:
+                elif not positive_tax:
                     tax = Pick(gross.value - n, None, 0.7, ("tax_computed_total_minus_net",))
             lines = sorted(positive_tax)
             if (
                 subtotal is not None
                 and len(lines) > 1
-                and _eq(sum(lines, Decimal(0)), gross.value - subtotal.value)
+                and any(
+                    _eq(sum(lines, Decimal(0)) + r, gross.value - subtotal.value) for r in rounding
+                )
             ):
-                tax = Pick(gross.value - subtotal.value, None, 0.85, ("tax_is_sum_of_rate_lines",))
-    if tax is None and tax_tab:
-        t, (w, c) = max(tax_tab.items(), key=lambda kv: kv[1][0] + (0.05 if kv[0] else 0))
+                tax = Pick(sum(lines, Decimal(0)), None, 0.85, ("tax_is_sum_of_rate_lines",))
+    plausible = {t: wc for t, wc in tax_tab.items() if gross is None or abs(t) < abs(gross.value)}
+    if tax is None and plausible:
+        # A printed tax line beats total - subtotal, but never one as large as the total
+        # (office hours "9.00" near "btw", a share capital).
+        t, (w, c) = max(plausible.items(), key=lambda kv: kv[1][0] + (0.05 if kv[0] else 0))
         tax = Pick(t, c, 0.5 + 0.3 * w, ("tax_not_confirmed",))
     if subtotal is None and net_tab and gross is None:
         n, (w, c) = max(net_tab.items(), key=lambda kv: kv[1][0])
@@ -251,4 +278,11 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
             total.confidence,
             (*total.reasons, "amount_due_zero_document_already_paid"),
         )
-    return AmountResult(total, gross, subtotal, tax, prepaid, consistent, explained, paid_in_full)
+    rounding_pick = None
+    if by["rounding"]:
+        r, (w, c) = max(by["rounding"].items(), key=lambda kv: kv[1][0])
+        if abs(r) < 1:
+            rounding_pick = Pick(r, c, 0.8, ())
+    return AmountResult(
+        total, gross, subtotal, tax, prepaid, consistent, explained, paid_in_full, rounding_pick
+    )

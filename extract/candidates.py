@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from extract.dates import DateMatch, find_dates, parse_date
+from extract.dates import DateMatch, find_compact_dates, find_dates, parse_date
 from extract.layout import BBox, PageLayout, Place, Segment, value_places
 from extract.lexicon import fold
+from extract.line_items import item_table_header
 from extract.nlp import LabelHit, find_labels
 from extract.numbers import find_amounts
 
-AMOUNT_LABELS = ("amount_due", "total", "subtotal", "tax", "prepaid", "tendered", "change")
+AMOUNT_LABELS = (
+    "amount_due", "total", "subtotal", "tax", "prepaid", "tendered", "change", "rounding",
+)  # fmt: skip
 DATE_LABELS = ("due_date", "issue_date", "other_date")
 PLACE_SCORE = {"same": 1.0, "right": 0.95, "below": 0.8}
 CURRENCY_NEAR_RE = re.compile(
@@ -162,7 +165,17 @@ def _amount_for(
     best: tuple[Segment, int, int, Decimal, str] | None = None
     below_places = []
     blocked = False
+    # A label inside a sentence ("... within 14 days te betalen.") owns only what its own
+    # sentence says; the cell to its right or below belongs to something else.
+    in_prose = hit.start > 2 and len(ls.segment.words) >= 5
+    if in_prose and hit.label == "tax":
+        return None  # a tax quoted in a sentence ("includes insurance tax of 12.00") is no VAT line
+    # A heading of an item table ("Description | Qty | Total HT") heads a column of item
+    # amounts: never take the first row's amount for a total, net or tax.
+    column_head = item_table_header(ls.page.lines[ls.line_index])
     for place in value_places(ls.page, ls.line_index, ls.segment, hit.end):
+        if in_prose and place.relation != "same":
+            break
         if place.relation == "below":
             below_places.append(place)
             continue
@@ -177,24 +190,26 @@ def _amount_for(
             best = (place.segment, place.start + s, place.start + e, value, place.relation)
             if place.relation == "same" and stop < len(text):
                 break  # another label follows in the same phrase: its value is not ours
-    if best is None:
+    if best is None and not column_head:
+        # Below: on the nearest line holding money in the label's column, the amount whose
+        # centre is closest to the label's own words (a heading cell may hold two labels).
         lx0, _, lx1, _ = ls.segment.bbox(hit.start, hit.end)
         centre = (lx0 + lx1) / 2
+        found: list[tuple[float, Segment, int, int, Decimal]] = []
+        nearest: int | None = None
         for place in below_places:
+            if nearest is not None and place.distance > nearest:
+                break
             if _starts_with_label(place.segment, hit_index):
                 continue
-            money = _money_in(place.segment.text)
-            if not money:
-                continue
             seg = place.segment
-
-            def dist(m: tuple[int, int, Decimal], seg: Segment = seg) -> float:
-                x0, _, x1, _ = seg.bbox(m[0], m[1])
-                return abs((x0 + x1) / 2 - centre)
-
-            s, e, value = min(money, key=dist)
+            for s, e, value in _money_in(seg.text):
+                x0, _, x1, _ = seg.bbox(s, e)
+                found.append((abs((x0 + x1) / 2 - centre), seg, s, e, value))
+                nearest = place.distance
+        if found:
+            _d, seg, s, e, value = min(found, key=lambda f: f[0])
             best = (seg, s, e, value, "below")
-            break
     if best is None:
         return None
     seg, s, e, value, relation = best
@@ -210,12 +225,14 @@ def _date_for(
     languages: tuple[str, ...],
 ) -> Candidate | None:
     for place, sub in _open_places(ls, hit, stop, hit_index, max_below=2):
+        lead = len(sub) - len(sub.lstrip(" .·_…:"))  # dot leaders between label and value
         if place.relation == "same":
-            sub = sub[:40]
-        dates = find_dates(sub)
+            sub = sub[: lead + 40]
+        dates = find_dates(sub) or find_compact_dates(sub[lead : lead + 12])
         if not dates:
             continue
         dm: DateMatch = dates[0]
+        shift = 0 if dm.kind != "iso" or find_dates(sub) else lead
         parsed = parse_date(dm, order, languages)
         if parsed is None:
             continue
@@ -226,8 +243,8 @@ def _date_for(
             parsed,
             score,
             place.segment,
-            place.start + dm.start,
-            place.start + dm.end,
+            place.start + shift + dm.start,
+            place.start + shift + dm.end,
             place.relation,
         )
     return None
@@ -257,41 +274,77 @@ def _open_places(
         yield place, text[place.start : end]
 
 
-def _valid_reference(token: str) -> bool:
+def _valid_reference(token: str, strong: bool = False) -> bool:
     core = token.strip(".:;,#")
     if not 3 <= len(core) <= 40 or not any(c.isdigit() for c in core):
         return False
-    if find_dates(core):
-        return False
+    if find_dates(core) and not (strong and find_dates(core)[0].text == core):
+        return False  # a date-shaped number is an invoice number only under a strong label
     return not re.fullmatch(r"\d{1,3}(?:[.,]\d{2})", core)
+
+
+_PREFIX_RE = re.compile(r"[A-Z]{1,4}")
+_GROUP_RE = re.compile(r"[A-Za-z0-9]*\d[A-Za-z0-9\-_/.]*")
+
+
+def _id_run(sub: str, tokens: list[re.Match[str]]) -> tuple[int, int] | None:
+    """The span of an identifier printed in several pieces: "FA 872 542", "ABC 12/25".
+
+    A short upper-case prefix joins the digit group after it; further digit groups join while
+    they follow after a single space and are neither dates nor amounts.
+    """
+    if not tokens:
+        return None
+    first = tokens[0]
+    start, end = first.start(), first.end()
+    k = 1
+    if _PREFIX_RE.fullmatch(first.group(0)) and len(tokens) > 1:
+        nxt = tokens[1]
+        if sub[end : nxt.start()] == " " and any(c.isdigit() for c in nxt.group(0)):
+            end, k = nxt.end(), 2
+        else:
+            return None
+    elif not any(c.isdigit() for c in first.group(0)):
+        return None
+    for m in tokens[k:]:
+        text = m.group(0).rstrip(".:;,")
+        if sub[end : m.start()] != " " or not _GROUP_RE.fullmatch(text):
+            break
+        if find_dates(text) or re.fullmatch(r"\d+[.,]\d{2}", text) or len(text) > 12:
+            break
+        end = m.start() + len(text)
+    return start, end
 
 
 def _reference_for(
     ls: LabelledSegment, hit: LabelHit, stop: int, hit_index: dict[int, list[LabelHit]]
 ) -> Candidate | None:
+    strong = fold(ls.segment.text[hit.start : hit.end]).strip(" .:#") not in _WEAK_REF
     for place, sub in _open_places(ls, hit, stop, hit_index, max_below=1):
-        m_tokens = list(REF_TOKEN_RE.finditer(sub))
-        for i, m in enumerate(m_tokens[:3]):
-            token = m.group(0).rstrip(".:;,")
-            low = token.lower().strip("#")
-            if low in _FILLER:
-                continue
-            if _valid_reference(token):
-                s = place.start + m.start()
-                score = PLACE_SCORE[place.relation] * (1.0 if i == 0 else 0.9)
-                return _make(
-                    ls,
-                    hit,
-                    token.lstrip(":"),
-                    score,
-                    place.segment,
-                    s,
-                    s + len(token),
-                    place.relation,
-                )
-            if i >= 1:
-                break
+        tokens = [
+            m for m in REF_TOKEN_RE.finditer(sub) if m.group(0).lower().strip("#.:") not in _FILLER
+        ][:4]
+        span = _id_run(sub, tokens)
+        if span is None:
+            continue
+        token = sub[span[0] : span[1]].rstrip(".:;,").lstrip(":")
+        if not _valid_reference(token, strong):
+            continue
+        s = place.start + span[0]
+        return _make(
+            ls,
+            hit,
+            token,
+            PLACE_SCORE[place.relation],
+            place.segment,
+            s,
+            s + len(token),
+            place.relation,
+        )
     return None
+
+
+_WEAK_REF = frozenset(("n°", "no", "nr", "ref", "rif", "nummer", "factuur", "invoice"))
 
 
 def date_from(value: object) -> datetime.date | None:

@@ -135,7 +135,7 @@ def run_eval(
             }
     result["targets_met"] = ok
     if as_json:
-        print(json.dumps(result, indent=2, default=str))
+        print(json.dumps(result, indent=1, default=str))
     else:
         _print_eval(result)
     return 0 if ok else 1

@@ -150,6 +150,21 @@ def find_dates(text: str) -> list[DateMatch]:
     return found
 
 
+COMPACT_DATE_RE = re.compile(
+    r"(?<![\d.,/-])(?P<y>(?:19|20)\d{2})(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+
+
+def find_compact_dates(text: str) -> list[DateMatch]:
+    """YYYYMMDD dates ("20250315"): read only where a date label asks for a date, since the
+    same digits elsewhere are as likely an invoice or customer number."""
+    out = []
+    for m in COMPACT_DATE_RE.finditer(text):
+        iso = f"{m.group('y')}-{m.group('m')}-{m.group('d')}"
+        out.append(DateMatch(m.start(), m.end(), iso, "iso", year=int(m.group("y"))))
+    return out
+
+
 def decide_date_order(matches: list[DateMatch], month_first_locale: bool) -> tuple[str, str]:
     """Return ("DMY"|"MDY", why): unambiguous numeric dates decide, else the document's locale."""
     dmy = sum(1 for d in matches if d.kind == "numeric" and d.a > 12 >= d.b)

@@ -34,7 +34,12 @@ def _alt(words: tuple[str, ...]) -> str:
 
 
 _VERB_RE = re.compile(r"\b(?:" + _alt(DEADLINE_VERBS) + r")")
-_BEFORE_DATE_RE = re.compile(r"\b(?:" + _alt(DEADLINE_CONNECTIVES) + r")\s*:?\s*$")
+_BEFORE_DATE_RE = re.compile(
+    r"\b(?:" + _alt(DEADLINE_CONNECTIVES) + r")\s*:?\s*$"
+    # "Fecha límite para el pago: <date>", "Zahlungsfrist: <date>": a deadline noun, a colon
+    r"|\b(?:limite|deadline|frist|echeance|vencimiento|scadenza|vervaldatum|due date|"
+    r"due|fallig\w*|uiterste)\b[^:]{0,30}:\s*$"
+)
 _STRONG_CONNECTIVE_RE = re.compile(
     r"\b(?:by|until|before|no later than|bis|spatestens|avant|au plus tard|d'ici|uiterlijk|"
     r"voor|antes|a mas tardar|entro|deadline|frist|termin|date limite|echeance|due date|"

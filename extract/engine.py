@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
+from extract.calibration import calibrated
 from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
 from extract.config import ExtractConfig
 from extract.currency import detect_currency
@@ -17,9 +18,10 @@ from extract.dates import decide_date_order, find_dates
 from extract.deadlines import due_from_days, due_in_sentence, hedged
 from extract.einvoice import EInvoice, parse_einvoice
 from extract.facts import collect_facts
+from extract.fingerprint import text_fingerprint
 from extract.gate import Facts, assess
 from extract.guard import failure_boundary
-from extract.layout import PageLayout, Segment
+from extract.layout import PageLayout
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
@@ -27,6 +29,7 @@ from extract.paycodes import payment_evidence
 from extract.reading import document_kind, open_source, read_layouts
 from extract.result import Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
+from extract.settlement import settle
 from extract.source import DocumentSource
 from extract.textfields import (
     Found,
@@ -86,11 +89,13 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
     fields, code_checks, code_blockers = payment_evidence(source.payment_codes(), fields)
     checks = run_checks(fields) + code_checks
     blockers = assess(fields, checks, facts, upstream=code_blockers)
-    value, score_reasons = score(fields, checks, doc_type, config.reference_date)
+    raw, score_reasons = score(fields, checks, doc_type, config.reference_date)
+    value = calibrated(raw)
     public = {k: v for k, v in fields.items()}
     return Extraction(
         fields=public,
         confidence_score=round(value, 4),
+        raw_score=round(raw, 4),
         document_type=doc_type,
         checks=tuple(checks),
         reasons=tuple(dict.fromkeys(reasons + score_reasons)),
@@ -98,12 +103,14 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
         text_pages=sum(1 for p in pages if p.source == "text"),
         ocr_pages=sum(1 for p in pages if p.source == "ocr"),
         languages=languages,
+        text_fingerprint=text_fingerprint(line.text for p in pages for line in p.lines),
         blockers=blockers,
     )
 
 
 def _credit_as_positive(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """Credit notes print minus signs; like CII/UBL we state their amounts as positive."""
+    """Credit notes print minus signs; like CII/UBL we state their amounts as positive (an
+    invoice's printed minus stays: a negative total is negative)."""
     out = dict(fields)
     for name in ("total_amount", "gross_amount", "subtotal_amount", "tax_amount"):
         fv = out.get(name)
@@ -166,9 +173,12 @@ def _from_text(
     _amount_fields(fields, amounts, cur)
     _flag_unresolved_prepayment(fields, amounts, labelled)
     if "total_amount" not in fields:
-        fallback = _fallback_total(cands, pages, cur)
+        fallback = _fallback_total(labelled, cur)
         if fallback is not None:
             fields["total_amount"] = fallback
+    receipt_like = any(c.label in ("tendered", "change") for c in cands)
+    if not receipt_like:
+        settle(fields, pages, amounts.paid_in_full)
     if currency is not None:
         fields["currency"] = _fv(currency)
     for name, found in (("issue_date", issue), ("due_date", due)):
@@ -258,35 +268,37 @@ def _amount_fields(
         ("subtotal_amount", amounts.subtotal),
         ("tax_amount", amounts.tax),
         ("prepaid_amount", amounts.prepaid),
+        ("rounding_amount", amounts.rounding),
     ):
         if pick is not None:
             fields[name] = _pick_fv(pick, currency)
 
 
-def _fallback_total(
-    cands: list[Candidate], pages: list[PageLayout], currency: str | None
-) -> FieldValue | None:
-    """No total label: take the largest money amount printed beside a currency sign."""
-    best: tuple[Decimal, PageLayout, int, int, Segment] | None = None
-    for page in pages:
-        for line in page.lines:
-            for seg in line.segments:
-                for a in find_amounts(seg.text):
-                    if a.decimals != 2:
-                        continue
-                    window = seg.text[max(0, a.start - 4) : a.end + 5]
-                    if not any(s in window for s in ("€", "$", "£", "EUR", "USD", "₹")):
-                        continue
-                    if best is None or a.value > best[0]:
-                        best = (a.value, page, a.start, a.end, seg)
+def _fallback_total(labelled: list[LabelledSegment], currency: str | None) -> FieldValue | None:
+    """No total label: the largest money amount printed beside a currency sign, never one a
+    label calls non-payable (share capital, a deposit held) or a prepayment."""
+    best: tuple[Decimal, LabelledSegment, int, int] | None = None
+    for ls in labelled:
+        if any(h.label in ("not_payable", "prepaid", "levy") for h in ls.hits):
+            continue
+        seg = ls.segment
+        for a in find_amounts(seg.text):
+            if a.decimals != 2:
+                continue
+            window = seg.text[max(0, a.start - 4) : a.end + 5]
+            if not any(s in window for s in ("€", "$", "£", "EUR", "USD", "₹", "CHF", "GBP")):
+                continue
+            if best is None or a.value > best[0]:
+                best = (a.value, ls, a.start, a.end)
     if best is None:
         return None
-    value, page, s, e, seg = best
+    value, ls, s, e = best
+    seg = ls.segment
     return FieldValue(
         to_minor(value, currency),
         0.45,
         seg.words[0].source,
-        page.number,
+        ls.page.number,
         seg.bbox(s, e),
         ("total_unlabelled_largest_amount",),
     )

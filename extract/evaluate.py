@@ -69,6 +69,7 @@ class DocResult:
     split: str | None = None
     family: str | None = None
     render: str | None = None
+    raw_score: float | None = None
 
     def auto(self, threshold: float) -> bool:
         """Would routing bill it without a person? (mirrors review/routing.py)"""
@@ -120,6 +121,18 @@ class ModeReport:
             "auto_approve_wrong_strict": [d.file for d in auto if not d.auto_ok_strict],
             "failed": {d.file: d.failed for d in rows if d.failed},
             "by_family": self._by_family(rows, threshold),
+            "per_document": [
+                {
+                    "file": Path(d.file).name,
+                    "family": d.family,
+                    "render": d.render,
+                    "score": round(d.score, 4),
+                    "raw_score": d.raw_score,
+                    "right": d.auto_ok,
+                    "auto": d.auto(threshold),
+                }
+                for d in rows
+            ],
             "pages_per_second": {
                 "text": round(text_p / text_t, 2) if text_t else None,
                 "ocr": round(ocr_p / ocr_t, 3) if ocr_t else None,
@@ -257,6 +270,7 @@ def evaluate_file(
         text_pages=extraction.text_pages if extraction else 0,
         ocr_pages=extraction.ocr_pages if extraction else 0,
         blocked=bool(extraction and extraction.blockers),
+        raw_score=extraction.raw_score if extraction else 0.0,
         payable=payable,
         split=_str_or_none(truth.get("split")),
         family=_str_or_none(truth.get("family")),

@@ -27,6 +27,9 @@ CONFIRMING_CHECKS = {
 }
 
 
+_TAX_FROM_TOTAL = {"tax_computed_total_minus_net", "tax_zero_since_net_equals_total"}
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the reading saw beyond the chosen fields (collected by the engine)."""
@@ -50,6 +53,10 @@ def confirmations(fields: Mapping[str, FieldValue], checks: list[Check], facts: 
     passed = {c.name for c in checks if c.passed}
     failed = {c.name for c in checks if not c.passed}
     found = [why for name, why in CONFIRMING_CHECKS.items() if name in passed]
+    tax = fields.get("tax_amount")
+    if tax is not None and set(tax.reasons) & _TAX_FROM_TOTAL:
+        # A tax computed as total - net makes net + tax = total by construction.
+        found = [f for f in found if f != "arithmetic"]
     if facts.total_row_adds_up:
         found.append("total_row_arithmetic")
     if "prepayment_explains_amount_due" in failed:

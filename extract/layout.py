@@ -7,6 +7,7 @@ phrase to the right on the same line, or below it in the same column (table head
 from __future__ import annotations
 
 import itertools
+import re
 import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -121,9 +122,27 @@ class PageLayout:
             yield from line.segments
 
 
+_GLUED_RE = re.compile(r"^([^\W\d_][^\s:]{1,30}:)([\w\u20ac$\u00a3#(+-].*)$")
+
+
+def split_glued(word: Word) -> list[Word]:
+    """A label glued to its value ("Datum:05.03.2025", "REF.:2024-17") becomes two words; the
+    box is split in proportion to the characters. URLs ("https://") are left alone."""
+    m = _GLUED_RE.match(word.text)
+    if m is None or m.group(2).startswith("//"):
+        return [word]
+    label, value = m.group(1), m.group(2)
+    cut = word.x0 + (word.x1 - word.x0) * len(label) / len(word.text)
+    return [
+        Word(label, word.x0, word.top, cut, word.bottom, word.page, word.conf, word.source),
+        Word(value, cut, word.top, word.x1, word.bottom, word.page, word.conf, word.source),
+    ]
+
+
 def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line]:
     """Group words into lines by vertical overlap, then into segments by horizontal gaps."""
     lines: list[list[Word]] = []
+    words = [part for w in words for part in split_glued(w)]
     for w in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
         centre = (w.top + w.bottom) / 2
         if lines:

@@ -25,6 +25,11 @@ _AMOUNT_RE = re.compile(
 _SUMMARY = ("total", "subtotal", "tax", "amount_due", "prepaid")
 
 
+def item_table_header(line: Line) -> bool:
+    """True for the heading row of an item table (a description and an amount column)."""
+    return _header(line) is not None
+
+
 def _header(line: Line) -> tuple[Segment, Segment] | None:
     """(description column, amount column) when the line looks like a table header."""
     if len(line.segments) < 2:
@@ -54,6 +59,7 @@ def _row_item(
     width = max(amt_col.x1 - amt_col.x0, 30.0)
     lo, hi = amt_col.x0 - width, amt_col.x1 + 15
     money = None
+    before = ""  # the text left of the amount in its own segment ("Rent . . . . 120.00")
     for seg in line.segments:
         for a in find_amounts(seg.text):
             if a.decimals not in (2, currencies.digits(currency)):
@@ -61,8 +67,9 @@ def _row_item(
             x0, _, x1, _ = seg.bbox(a.start, a.end)
             if lo <= (x0 + x1) / 2 <= hi:
                 money = a.value
-    if money is None:
-        return None
+                before = seg.text[: a.start]
+    if money is None or money == 0:
+        return None  # 0.00 rows are notes or free extras, not charges
     texts = [
         s.text
         for s in line.segments
@@ -70,10 +77,19 @@ def _row_item(
         and re.search(r"[A-Za-zÀ-ÿ]{3}", s.text)
         and s.x1 >= desc_col.x0 - 40
     ]
+    if not texts and re.search(r"[A-Za-zÀ-ÿ]{3}", before):
+        texts = [before]
     if not texts:
         return None
-    description = re.sub(r"^\d{1,3}\s+(?=\D)", "", max(texts, key=len).strip())
+    description = _LEADER_RE.sub("", max(texts, key=len)).strip()
+    description = re.sub(r"^\d{1,3}\s+(?=\D)", "", description)
+    if _HEADING_RE.fullmatch(description):
+        return None  # "--- Food ---", "*** Services ***": a heading, not an item
     return description, money
+
+
+_LEADER_RE = re.compile(r"(?:\s*[.·…_]\s*){3,}.*$")
+_HEADING_RE = re.compile(r"[-=*#_ ]{2,}.*[-=*#_ ]{2,}")
 
 
 def extract_line_items(pages: list[PageLayout], currency: str | None) -> FieldValue | None:

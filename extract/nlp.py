@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from extract.composed import composed_labels
 from extract.lexicon import DOC_WORDS, LABELS, fold
 
 LEGAL_FORMS: tuple[str, ...] = (
@@ -125,10 +126,18 @@ def _spans(matcher: Any, doc: Any) -> list[LabelHit]:
 
 
 def find_labels(folded: str) -> list[LabelHit]:
-    """Longest non-overlapping label phrases in already-folded text."""
+    """Longest non-overlapping labels in already-folded text: listed phrases and labels
+    composed from word stems (extract/composed.py); on equal length the listed phrase wins."""
     r = rules()
     with _use_lock:
-        return _spans(r.labels, r.nlp.make_doc(folded))
+        phrases = _spans(r.labels, r.nlp.make_doc(folded))
+    pool = [(h.end - h.start, 1, h) for h in phrases]
+    pool += [(e - s, 0, LabelHit(label, s, e)) for label, s, e in composed_labels(folded)]
+    chosen: list[LabelHit] = []
+    for _length, _listed, hit in sorted(pool, key=lambda t: (-t[0], -t[1], t[2].start)):
+        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+            chosen.append(hit)
+    return sorted(chosen, key=lambda h: h.start)
 
 
 def find_doc_words(folded: str) -> list[LabelHit]:

@@ -74,10 +74,20 @@ def parse_number(token: str) -> tuple[Decimal, int] | None:
     return (-value if negative else value), len(frac)
 
 
+# Clock times and opening hours ("9.00-17.00", "8:30 - 16.00 Uhr") are not money.
+_TIME_RANGE_RE = re.compile(
+    r"(?<![\d.,])(?:[01]?\d|2[0-3])[.:][0-5]\d\s*(?:-|–|to|bis|a|à|tot|alle)\s*"
+    r"(?:[01]?\d|2[0-3])[.:][0-5]\d(?![\d.,])"
+)
+
+
 def find_amounts(text: str) -> list[AmountMatch]:
-    """All numbers in a string that parse as amounts (percentages and dates excluded)."""
+    """All numbers in a string that parse as amounts (percentages, dates, times excluded)."""
     found: list[AmountMatch] = []
+    times = [(m.start(), m.end()) for m in _TIME_RANGE_RE.finditer(text)]
     for m in AMOUNT_RE.finditer(text):
+        if any(s <= m.start() < e for s, e in times):
+            continue
         token = m.group(0)
         if m.group("neg") == "(" and not m.group("trail"):
             token = token[1:]

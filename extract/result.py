@@ -75,7 +75,10 @@ class Extraction:
     text_pages: int = 0
     ocr_pages: int = 0
     languages: tuple[str, ...] = field(default=())
+    # SimHash of the document's words (extract/fingerprint.py): a re-scan has (almost) the same.
+    text_fingerprint: str | None = None
     blockers: tuple[Blocker, ...] = ()
+    raw_score: float | None = None  # before calibration (extract/calibration.py)
 
     def value(self, name: str) -> object:
         fv = self.fields.get(name)
@@ -96,8 +99,10 @@ class Extraction:
         data["checks"] = [c.to_json() for c in self.checks]
         data["reasons"] = list(self.reasons)
         data["blockers"] = [b.to_json() for b in self.blockers]
+        data["raw_score"] = self.raw_score
         data["pages"] = {"total": self.pages, "text": self.text_pages, "ocr": self.ocr_pages}
         data["languages"] = list(self.languages)
+        data["text_fingerprint"] = self.text_fingerprint
         return data
 
 

@@ -31,11 +31,16 @@ def run_checks(fields: Mapping[str, FieldValue]) -> list[Check]:
     net = _minor(fields, "subtotal_amount")
     tax = _minor(fields, "tax_amount")
     prepaid = _minor(fields, "prepaid_amount")
+    rounding = _minor(fields, "rounding_amount") or 0
     grand = gross if gross is not None else total
     if grand is not None and net is not None and tax is not None:
-        ok = abs(net + tax - grand) <= 1
+        ok = abs(net + tax + rounding - grand) <= 1
         checks.append(
-            Check("subtotal_plus_tax_equals_total", ok, f"{net} + {tax} vs {grand} (minor units)")
+            Check(
+                "subtotal_plus_tax_equals_total",
+                ok,
+                f"{net} + {tax} + rounding {rounding} vs {grand} (minor units)",
+            )
         )
     if total is not None and gross is not None and total != gross:
         ok = prepaid is not None and abs(gross - prepaid - total) <= 1

@@ -232,12 +232,19 @@ _WEAK_REF_LABELS = frozenset(("factuur", "n°", "nº", "no", "document no", "inv
 
 
 def resolve_iban(pages: list[PageLayout]) -> Found | None:
-    """First checksum-valid IBAN on the document (the payee's account)."""
+    """First checksum-valid IBAN on the document (the payee's account); an IBAN whose groups
+    were split into column segments is read from the whole line."""
     for page in pages:
         for line in page.lines:
             for seg in line.segments:
                 for start, end, iban in find_ibans(seg.text):
                     return Found(iban, 0.95, page.number, seg.bbox(start, end), seg.words[0].source)
+            if len(line.segments) > 1:
+                joined = " ".join(s.text for s in line.segments)
+                for _start, _end, iban in find_ibans(joined):
+                    first = line.segments[0]
+                    box = (first.x0, line.top, line.segments[-1].x1, line.bottom)
+                    return Found(iban, 0.9, page.number, box, first.words[0].source)
     return None
 
 

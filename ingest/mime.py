@@ -5,7 +5,9 @@ PNG, HEIC, TIFF, WebP by magic); inside forwarded message/rfc822 parts, ZIP arch
 containers; RFC 2231/2047 names, or none at all.
 
 One structural pass with the compat32 policy (the modern policy parses every header, which cost
-two thirds of a message's time), decoding only parts that are documents or may be. Every limit
+two thirds of a message's time): boundaries are found by `mime_split` where the mail is well
+formed, by the standard feed parser otherwise; only parts that are documents (or may be) are
+decoded. Every limit
 of `MailLimits` is checked on the way; a message over one raises a `MailRefused`.
 """
 
@@ -32,6 +34,7 @@ from ingest.documents import (
     might_be_document,
 )
 from ingest.limits import MailLimits
+from ingest.mime_split import split_message
 from ingest.outlook import (
     MSG_TYPES,
     OLE_MAGIC,
@@ -67,7 +70,7 @@ class _Found:
 
 def parse_mail(raw: bytes, limits: MailLimits = DEFAULT_LIMITS) -> ParsedMail:
     try:
-        message = _PARSER.parsebytes(raw)
+        message = split_message(raw) or _PARSER.parsebytes(raw)
     except RecursionError as exc:  # the feed parser recurses once per nesting level
         raise _too_deep(limits) from exc
     walk = _Walk(limits)

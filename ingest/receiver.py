@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -52,14 +54,22 @@ def accept_message(
         parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
     raw_key = f"messages/{digest}.eml"
-    services.blobs.put(raw_key, raw, "message/rfc822")
-    for document in parsed.documents:
-        services.blobs.put(document_key(document), document.data, document.content_type)
+    blobs = [(raw_key, raw, "message/rfc822")] + [
+        (document_key(d), d.data, d.content_type) for d in parsed.documents
+    ]
+    # Durable writes wait on the disk or the network: issue them side by side, then wait for all.
+    for upload in [_uploads().submit(services.blobs.put, *blob) for blob in blobs]:
+        upload.result()
     try:
         return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
     except IntegrityError:
         # The same message arrived on two connections at once; the other one won the insert.
         return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
+
+
+@cache
+def _uploads() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(8, thread_name_prefix="blob-put")
 
 
 def document_key(document: Document) -> str:
@@ -100,7 +110,9 @@ def _record(
             session.flush()
         logs.add(message_id=message.id)
         for alias in _aliases(session, rcpt_tos):
-            created.extend(_alias_invoices(session, message, alias, parsed, sender_auth, now))
+            created.extend(
+                _alias_invoices(session, message, alias, parsed, sender_auth, now, duplicate)
+            )
     return Accepted(message.id, tuple(created), duplicate)
 
 
@@ -121,15 +133,18 @@ def _alias_invoices(
     parsed: ParsedMail,
     sender_auth: dict[str, Any] | None,
     now: int,
+    repeated: bool,
 ) -> list[str]:
-    existing = set(
-        session.scalars(
-            select(AliasInvoice.attachment_index).where(
-                AliasInvoice.inbound_message_id == message.id,
-                AliasInvoice.email_alias_id == alias.id,
+    existing: set[int] = set()
+    if repeated:  # only a message seen before can have alias invoices already
+        existing = set(
+            session.scalars(
+                select(AliasInvoice.attachment_index).where(
+                    AliasInvoice.inbound_message_id == message.id,
+                    AliasInvoice.email_alias_id == alias.id,
+                )
             )
         )
-    )
     wanted: list[tuple[int, Document | None]] = list(enumerate(parsed.documents)) or [(-1, None)]
     created = []
     for index, document in wanted:

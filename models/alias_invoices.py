@@ -84,6 +84,10 @@ class AliasInvoice(Base):
     extracted_data: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     payment_request_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     payment_intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # What identifies the document among the tenant's others (review/duplicates.py Facts), and
+    # the earlier alias invoice it matched, with the fields that matched (certain or probable).
+    match_facts: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    duplicate_of: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
     metadata_: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
     # Extraction attempts ever made: numbers the Extraction rows, survives retries.
     attempts: Mapped[int] = mapped_column(Integer, default=0)

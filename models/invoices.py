@@ -48,6 +48,14 @@ class Invoice(Base):
     amount_due: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_paid: Mapped[int] = mapped_column(BigInteger, default=0)
     amount_remaining: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Invoices made from a forwarded document mirror it: who issued it, their number, the tax
+    # they printed (instead of tax rates), and a prepayment or rounding before the amount due.
+    vendor: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    vendor_reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    printed_tax: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    printed_tax_inclusive: Mapped[bool] = mapped_column(Boolean, default=False)
+    prepaid_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    rounding_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     pdf_blob_key: Mapped[str | None] = mapped_column(String(300), nullable=True)
     payment_intent: Mapped[str | None] = mapped_column(String(40), nullable=True)
     # Paid outside CasaPay (bank transfer, cash): marked paid by the integrator, no pi_ recorded.

@@ -25,6 +25,7 @@ IDS = ("request_id", "message_id", "alias_invoice_id")
 _PREFIXES = {"req": "request_id", "msg": "message_id", "ainv": "alias_invoice_id"}
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 _context: ContextVar[Mapping[str, str]] = ContextVar("casapay_log_ids", default=_EMPTY)
+_in_scope: ContextVar[bool] = ContextVar("casapay_log_scope", default=False)
 
 # Libraries that log routine steps at INFO; a CLI command's output must be its own.
 QUIET = ("alembic", "mail.log", "botocore", "boto3", "urllib3", "pdfminer")
@@ -44,16 +45,19 @@ def current() -> dict[str, str]:
 @contextmanager
 def bind(**ids: str | None) -> Iterator[None]:
     """A scope of work: ids added inside it are forgotten when it ends."""
-    token = _context.set(_merged(ids))
+    token, scope = _context.set(_merged(ids)), _in_scope.set(True)
     try:
         yield
     finally:
+        _in_scope.reset(scope)
         _context.reset(token)
 
 
 def add(**ids: str | None) -> None:
-    """Name what the current scope turned out to be about (e.g. the message it stored)."""
-    _context.set(_merged(ids))
+    """Name what the current scope turned out to be about (e.g. the message it stored).
+    Outside a scope (a periodic task, a test) it does nothing: nothing would ever forget it."""
+    if _in_scope.get():
+        _context.set(_merged(ids))
 
 
 def _merged(ids: Mapping[str, str | None]) -> Mapping[str, str]:

@@ -16,8 +16,11 @@ import functools
 import logging
 import os
 import re
+import shutil
+import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from threading import Thread
 from typing import Any, ParamSpec
@@ -181,6 +184,23 @@ class _ThisProcess(Collector):
 
 def multiprocess() -> bool:
     return bool(os.environ.get(MULTIPROC_ENV))
+
+
+@contextmanager
+def shared_by(workers: int) -> Iterator[None]:
+    """Around starting `workers` API processes: with more than one, each writes its samples to
+    a fresh directory (inherited through the environment) that every scrape sums, and the
+    directory goes when they stop. An operator's own PROMETHEUS_MULTIPROC_DIR is used as is."""
+    if workers <= 1 or multiprocess():
+        yield
+        return
+    path = tempfile.mkdtemp(prefix="casapay-metrics-")
+    os.environ[MULTIPROC_ENV] = path
+    try:
+        yield
+    finally:
+        del os.environ[MULTIPROC_ENV]
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def exposition(*extra: Collector) -> bytes:

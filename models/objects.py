@@ -38,9 +38,11 @@ def payment_request_json(pr: PaymentRequest, public_url: str) -> dict[str, Any]:
 def alias_invoice_json(
     row: AliasInvoice, *, pdf_url: str | None, payment_request: dict[str, Any] | None
 ) -> dict[str, Any]:
-    error = None
+    error: dict[str, Any] | None = None
     if row.error_code:
         error = {"code": row.error_code, "message": row.error_message}
+        if row.error_code == "duplicate_invoice":
+            error["duplicate_of"] = row.duplicate_of
     return {
         "id": row.id,
         "object": "alias_invoice",
@@ -57,6 +59,9 @@ def alias_invoice_json(
         "payment_request": payment_request,
         "payment_intent": row.payment_intent,
         "error": error,
+        # The earlier alias invoice this one matched (certain or probable) and the fields
+        # that matched; null when it matched none.
+        "duplicate_of": row.duplicate_of,
         "metadata": row.metadata_,
         "received_at": row.received_at,
         "processed_at": row.processed_at,

@@ -22,9 +22,12 @@ from models.queue import ROUTE, ActorSpec
 from models.review import ReviewItem
 from models.services import Services
 from models.unit_of_work import unit_of_work
+from review.account_rules import rules_for, sender_of
 from review.billing_path import bill_alias_invoice
+from review.duplicate_lookup import DUPLICATE, compare_with_earlier, duplicate_message
 from review.items import emit_item
-from review.routing import decide, hold, sender_reasons
+from review.routing import decide, hold, possible_duplicate, sender_reasons
+from review.rules import rule_reasons
 from review.thresholds import threshold_for
 
 log = logging.getLogger(__name__)
@@ -66,9 +69,26 @@ def _route(session: Session, services: Services, claim: Claim) -> None:
     if extraction is None:
         raise LookupError(f"extraction {claim.attempt} of {row.id} is missing")
     threshold = threshold_for(session, row.account_id, services.settings.review_threshold)
-    decision = decide(extraction.result, threshold)
-    decision = hold(decision, sender_reasons(row.sender_auth))
     now = services.clock()
+    seen = compare_with_earlier(session, row, extraction.result)
+    if seen.match is not None:
+        row.duplicate_of = seen.match.to_json()
+        if seen.match.certain:
+            lifecycle.fail(session, claim, DUPLICATE, duplicate_message(seen.match), now=now)
+            return
+    decision = hold(
+        decide(extraction.result, threshold),
+        [
+            *sender_reasons(row.sender_auth),
+            *possible_duplicate(row.duplicate_of),
+            *rule_reasons(
+                extraction.result,
+                rules_for(session, row.account_id),
+                sender_of(row),
+                vendor_is_new=seen.vendor_is_new,
+            ),
+        ],
+    )
     if decision.bill:
         pr = bill_alias_invoice(
             session, row, extraction.result, public_url=services.settings.public_url, now=now

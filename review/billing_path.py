@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from billing import payment_requests
-from billing.invoices import NewItem, create_invoice, finalize_invoice
+from billing.invoices import DocumentSource, NewItem, create_invoice, finalize_invoice
+from billing.money import PrintedFigures
 from billing.notifications import record_wallet_entry
 from models.alias_invoices import AliasInvoice
 from models.customers import Customer
@@ -22,39 +23,23 @@ from models.ids import new_id
 from models.notices import queue_tenant_email
 from models.objects import payment_link
 from models.payments import PaymentRequest
+from review.document_invoice import Mirror, mirror, summary
 
 
-def invoice_items(data: Mapping[str, Any], currency: str) -> list[NewItem]:
-    """Extracted lines, reconciled so the invoice total is exactly the amount to pay."""
-    total = int(data["total_amount"])
-    lines = [
-        NewItem(
-            description=str(li.get("description") or "Item")[:500],
-            unit_amount=int(li["amount"]),
-            currency=currency,
-        )
-        for li in data.get("line_items") or []
-        if isinstance(li, Mapping) and isinstance(li.get("amount"), int)
-    ]
-    reference = data.get("reference")
-    if not lines:
-        label = f"Invoice {reference}" if reference else "Forwarded invoice"
-        return [NewItem(description=label, unit_amount=total, currency=currency)]
-    remainder = total - sum(line.unit_amount for line in lines)
-    tax = data.get("tax_amount")
-    if remainder and isinstance(tax, int) and tax and remainder == tax:
-        lines.append(NewItem(description="Tax", unit_amount=tax, currency=currency))
-        remainder = 0
-    if remainder:
-        # Prepayments, deposits, rounding: shown, so the tenant sees why the total differs.
-        lines.append(
-            NewItem(
-                description="Adjustment (tax, prepayments or rounding)",
-                unit_amount=remainder,
-                currency=currency,
-            )
-        )
-    return lines
+def document_source(data: Mapping[str, Any]) -> tuple[list[NewItem], DocumentSource]:
+    """The invoice's lines and printed figures, mirroring the document. Figures that do not add
+    up reach here only after a person approved them: then one line for the amount due."""
+    currency = str(data["currency"])
+    found = mirror(data)
+    figures = found if isinstance(found, Mirror) else summary(data)
+    items = [NewItem(line.description, line.amount, currency) for line in figures.lines]
+    printed = PrintedFigures(
+        tax=figures.tax,
+        tax_inclusive=figures.tax_inclusive,
+        prepaid=figures.prepaid,
+        rounding=figures.rounding,
+    )
+    return items, DocumentSource(figures.vendor, figures.reference, printed)
 
 
 def due_timestamp(due_date: object) -> int | None:
@@ -70,6 +55,7 @@ def bill_alias_invoice(
     """Create invoice + payment request; the tenant's email is sent after commit."""
     currency = str(data["currency"])
     reference = data.get("reference")
+    items, source = document_source(data)
     invoice = create_invoice(
         session,
         account_id=row.account_id,
@@ -78,10 +64,11 @@ def bill_alias_invoice(
         currency=currency,
         due_date=due_timestamp(data.get("due_date")),
         description=f"Invoice {reference}" if reference else row.subject,
-        items=invoice_items(data, currency),
+        items=items,
         metadata={"alias_invoice": row.id, **({"reference": str(reference)} if reference else {})},
         now=now,
         alias_invoice_id=row.id,
+        document=source,
     )
     finalize_invoice(session, invoice, now=now)
     customer = session.get(Customer, row.customer_id)

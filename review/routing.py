@@ -11,7 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from review.document_invoice import Mismatch, mirror
+
 REQUIRED = ("total_amount", "currency")
+# Document kinds the extractor tells apart; receipts and credit notes are not payable.
+PAYABLE_KINDS = ("invoice", "receipt", "credit_note")
 
 
 @dataclass(frozen=True)
@@ -32,17 +36,10 @@ def decide(result: Mapping[str, Any], threshold: float) -> Decision:
                     "message": f"No {name.replace('_', ' ')} was found.",
                 }
             )
-    total = result.get("total_amount")
-    if isinstance(total, int) and total <= 0:
-        reasons.append(
-            {
-                "code": "non_positive_total",
-                "field": "total_amount",
-                "message": "The amount to pay is zero or negative (a credit note?).",
-            }
-        )
+    payable = not_payable(result)
+    reasons.extend(payable)
     kind = result.get("document_type") or "invoice"
-    if kind != "invoice":
+    if kind not in PAYABLE_KINDS:
         reasons.append(
             {
                 "code": "not_an_invoice",
@@ -50,6 +47,8 @@ def decide(result: Mapping[str, Any], threshold: float) -> Decision:
                 "message": f"The document looks like a {kind.replace('_', ' ')}.",
             }
         )
+    elif not payable:
+        reasons.extend(figures_do_not_add_up(result))
     reasons.extend(extraction_blockers(result))
     score = float(result.get("confidence_score") or 0.0)
     if score < threshold:
@@ -112,6 +111,55 @@ def _failed_checks(result: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return failed
+
+
+def figures_do_not_add_up(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Lines + tax - prepaid must be the amount due as printed; otherwise a person looks,
+    instead of the invoice inventing an adjustment line."""
+    if result.get("total_amount") is None:
+        return []
+    found = mirror(result)
+    if not isinstance(found, Mismatch):
+        return []
+    return [{"code": "figures_do_not_add_up", "field": "total_amount", "message": found.message}]
+
+
+def not_payable(result: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Documents that ask the tenant for nothing: never billed without a person. (A file with
+    several invoices is the extraction gate's `multiple_invoices`.)"""
+    kind = result.get("document_type") or "invoice"
+    total = result.get("total_amount")
+    why = None
+    field = "document_type"
+    if kind == "receipt":
+        why = "The document says it is already paid (a receipt or a paid invoice)."
+    elif kind == "credit_note":
+        why = "It is a credit note: the vendor owes the tenant, not the other way round."
+    elif isinstance(total, int) and total <= 0:
+        field = "total_amount"
+        why = (
+            "Nothing is open: the amount due is zero."
+            if total == 0
+            else "The amount due is negative (a credit), so there is nothing to request."
+        )
+    return [{"code": "not_payable", "field": field, "message": why}] if why else []
+
+
+def possible_duplicate(match: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """A probable copy of a document the tenant already sent (review/duplicates.py)."""
+    if not match or match.get("certainty") != "probable":
+        return []
+    matched = ", ".join(str(m).replace("_", " ") for m in match.get("matched") or [])
+    return [
+        {
+            "code": "possible_duplicate",
+            "field": None,
+            "message": f"Looks like {match['alias_invoice']} ({match['state']}): same {matched}.",
+            "duplicate_of": match["alias_invoice"],
+            "state": match["state"],
+            "matched": list(match.get("matched") or []),
+        }
+    ]
 
 
 def sender_reasons(sender_auth: Mapping[str, Any] | None) -> list[dict[str, Any]]:

@@ -101,7 +101,9 @@ def approve(
         },
     )
     row = lifecycle.in_review(session, item.alias_invoice_id)
-    pr = bill_alias_invoice(session, row, data, public_url=public_url, now=now)
+    # The document's other figures (vendor, prepaid, gross) still describe it; corrections win.
+    document = {**extraction.result, **data}
+    pr = bill_alias_invoice(session, row, document, public_url=public_url, now=now)
     lifecycle.approved(session, row.id, data=data, payment_request_id=pr.id, now=now)
     audit.record_corrections(
         session, item.id, changed, now=now, actor=decider.reviewer, via=decider.via

@@ -33,13 +33,3 @@ def validate_threshold(value: float) -> float:
             param="review_threshold",
         )
     return round(float(value), 4)
-
-
-def set_threshold(session: Session, account_id: str, value: float | None) -> Account:
-    """Set the account's threshold; None returns it to the installation default."""
-    account = session.get(Account, account_id, with_for_update=True)
-    if account is None:
-        raise NotFound.for_id("account", account_id)
-    account.review_threshold = None if value is None else validate_threshold(value)
-    session.flush()
-    return account

@@ -21,7 +21,10 @@ def invoice_pdf(
     total: str = "1,250.00",
     currency_symbol: str = "EUR",
     iban: str = "DE89 3704 0044 0532 0130 00",
+    summary: tuple[tuple[str, str], ...] = (),
+    total_label: str = "Total due",
 ) -> bytes:
+    """`summary` rows (subtotal, VAT, prepaid…) print between the lines and the total."""
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setFont("Helvetica-Bold", 16)
@@ -41,8 +44,13 @@ def invoice_pdf(
         pdf.drawString(50, y, description)
         pdf.drawRightString(500, y, amount)
         y -= 16
+    for label, amount in summary:
+        y -= 4
+        pdf.drawString(300, y, label)
+        pdf.drawRightString(500, y, amount)
+        y -= 12
     pdf.setFont("Helvetica-Bold", 11)
-    pdf.drawString(50, y - 10, "Total due")
+    pdf.drawString(50, y - 10, total_label)
     pdf.drawRightString(500, y - 10, f"{currency_symbol} {total}")
     pdf.setFont("Helvetica", 9)
     pdf.drawString(50, 120, f"Please pay by bank transfer to IBAN {iban}, quoting {reference}.")
@@ -81,6 +89,70 @@ def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200, blank_pages: int 
         append_images=[image.copy() for _ in range(pages - 1)]
         + [image.point(lambda _: 255) for _ in range(blank_pages)],
     )
+    return out.getvalue()
+
+
+CII_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+ xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+ xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocument><ram:ID>{reference}</ram:ID><ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime><udt:DateTimeString format="102">{issue}</udt:DateTimeString>
+  </ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+  {lines}
+  <ram:ApplicableHeaderTradeAgreement><ram:SellerTradeParty><ram:Name>{vendor}</ram:Name>
+  </ram:SellerTradeParty></ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeSettlement>
+   <ram:InvoiceCurrencyCode>{currency}</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime>
+    <udt:DateTimeString format="102">{due}</udt:DateTimeString></ram:DueDateDateTime>
+   </ram:SpecifiedTradePaymentTerms>
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:TaxBasisTotalAmount>{total}</ram:TaxBasisTotalAmount>
+    <ram:TaxTotalAmount currencyID="{currency}">0</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>{total}</ram:GrandTotalAmount>
+    <ram:DuePayableAmount>{total}</ram:DuePayableAmount>
+   </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>
+"""
+CII_LINE = """<ram:IncludedSupplyChainTradeLineItem>
+   <ram:SpecifiedTradeProduct><ram:Name>{name}</ram:Name></ram:SpecifiedTradeProduct>
+   <ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>
+    <ram:LineTotalAmount>{amount}</ram:LineTotalAmount>
+   </ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>
+  </ram:IncludedSupplyChainTradeLineItem>"""
+
+
+def with_cii(
+    pdf: bytes,
+    *,
+    currency: str,
+    total: str,
+    lines: tuple[tuple[str, str], ...],
+    reference: str = "INV-2026-0042",
+    vendor: str = "Northside Property Management Ltd",
+    issue: str = "20260105",
+    due: str = "20260201",
+) -> bytes:
+    """The PDF with an embedded Factur-X (CII) invoice, amounts written as XML decimals."""
+    from pypdf import PdfReader, PdfWriter
+
+    xml = CII_TEMPLATE.format(
+        reference=reference,
+        issue=issue,
+        due=due,
+        vendor=vendor,
+        currency=currency,
+        total=total,
+        lines="\n  ".join(CII_LINE.format(name=n, amount=a) for n, a in lines),
+    )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_attachment("factur-x.xml", xml.encode("utf-8"))
+    out = io.BytesIO()
+    writer.write(out)
     return out.getvalue()
 
 

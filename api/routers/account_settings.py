@@ -1,4 +1,5 @@
-"""/v1/account/settings: review threshold, receipt acknowledgements and the reminder schedule."""
+"""/v1/account/settings: review threshold, automation rules (audited), receipt acknowledgements
+and the reminder schedule."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from billing.reminders import schedule_from, schedule_parts
 from models.accounts import Account
 from models.errors import NotFound
 from models.notices import reminder_offsets
-from review.thresholds import effective_threshold, set_threshold
+from review.account_rules import change_json, setting_changes, update_settings
+from review.rules import Rules
+from review.thresholds import effective_threshold
 
 router = APIRouter(tags=["account"])
 
@@ -33,7 +36,22 @@ class SettingsUpdate(BaseModel):
     reminder_days_before: Days | None = None
     reminder_on_due_date: bool | None = None
     reminder_days_after: Days | None = None
+    # Largest amount billed without review, per currency (minor units); "" removes a limit.
+    max_auto_amount: dict[str, int | Literal[""]] | Literal[""] | None = None
+    # Currencies billed without review ("" = any).
+    allowed_currencies: list[str] | Literal[""] | None = None
+    # Per alias id: addresses or domains it accepts bills from ("" = anyone).
+    trusted_senders: dict[str, list[str] | Literal[""]] | Literal[""] | None = None
+    first_invoice_from_vendor_review: bool | None = None
     expand: list[str] | None = None
+
+
+RULES = (
+    "max_auto_amount",
+    "allowed_currencies",
+    "trusted_senders",
+    "first_invoice_from_vendor_review",
+)
 
 
 def settings_json(account: Account, default: float) -> dict[str, Any]:
@@ -48,6 +66,7 @@ def settings_json(account: Account, default: float) -> dict[str, Any]:
         "reminder_days_before": before,
         "reminder_on_due_date": on_due,
         "reminder_days_after": after,
+        **Rules.from_json(account.automation_rules).to_json(),
     }
 
 
@@ -79,14 +98,33 @@ def retrieve(ctx: Auth) -> dict[str, Any]:
     openapi_extra=openapi_body(SettingsUpdate),
 )
 def update(ctx: Auth, params: Annotated[SettingsUpdate, Params(SettingsUpdate)]) -> dict[str, Any]:
+    given = params.model_fields_set
+    threshold: dict[str, Any] = {}
+    if "review_threshold" in given:
+        value = params.review_threshold
+        threshold["review_threshold"] = None if value == "" else value
     with ctx.unit_of_work() as session:
-        if "review_threshold" in params.model_fields_set:
-            value = params.review_threshold
-            set_threshold(session, ctx.account_id, None if value == "" else value)
-        account = session.get(Account, ctx.account_id, with_for_update=True)
-        if account is None:
-            raise NotFound.for_id("account", ctx.account_id)
+        account = update_settings(
+            session,
+            ctx.account_id,
+            actor=f"api_key:{ctx.key_id}",
+            now=ctx.services.clock(),
+            rules={name: getattr(params, name) for name in RULES if name in given},
+            **threshold,
+        )
         if params.acknowledge_receipts is not None:
             account.acknowledge_receipts = params.acknowledge_receipts
         _update_reminders(account, params)
         return settings_json(account, ctx.services.settings.review_threshold)
+
+
+@router.get("/v1/account/settings/changes", response_model=schemas.SettingChangeList)
+def changes(ctx: Auth) -> dict[str, Any]:
+    """The audit of threshold and rule changes, newest first (the last 100)."""
+    rows = setting_changes(ctx.session, ctx.account_id)
+    return {
+        "object": "list",
+        "url": "/v1/account/settings/changes",
+        "has_more": False,
+        "data": [change_json(c) for c in rows],
+    }

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from api.context import request_info, services_of
 from api.errors import ApiError
 from billing.invoice_pdf import ensure_pdf
+from billing.invoice_summary import issuer_line, total_rows
 from billing.invoices import items_of, pdf_url
 from billing.payments import pay_invoice
 from models.currencies import format_amount
@@ -69,9 +70,11 @@ def hosted_page(invoice_id: PageId, request: Request) -> HTMLResponse:
                 {"description": i.description, "quantity": i.quantity, "amount": money(i.amount)}
                 for i in items_of(session, invoice.id)
             ],
-            subtotal=money(invoice.subtotal),
-            tax=money(invoice.tax),
-            total=money(invoice.total),
+            totals=[
+                {"label": r.label, "amount": money(r.amount), "strong": r.strong}
+                for r in total_rows(invoice)
+            ],
+            issuer=issuer_line(invoice),
             remaining=money(invoice.amount_remaining),
             pdf_url=pdf_url(services.settings.public_url, invoice),
             pay_action=f"/i/{invoice.id}/pay",

@@ -31,7 +31,15 @@ from api.schemas.mail import (
     PaymentRequest,
     SenderAuth,
 )
-from api.schemas.review import AccountSettings, FieldEvidence, ReviewEvent, ReviewItem, ReviewReason
+from api.schemas.review import (
+    AccountSettings,
+    FieldEvidence,
+    ReviewEvent,
+    ReviewItem,
+    ReviewReason,
+    SettingChange,
+    SettingChangeList,
+)
 
 __all__ = [
     "AccountSettings",
@@ -58,6 +66,8 @@ __all__ = [
     "ReviewItem",
     "ReviewReason",
     "SenderAuth",
+    "SettingChange",
+    "SettingChangeList",
     "StatusTransitions",
     "TaxRate",
     "WebhookAttempt",

@@ -70,8 +70,14 @@ class Invoice(ApiObject):
     due_date: Timestamp | None
     line_items: list[InvoiceItem]
     subtotal: int
+    subtotal_excluding_tax: int
     tax: int
     total: int
+    total_excluding_tax: int
+    vendor: str | None = Field(description="Who issued the forwarded document it mirrors.")
+    vendor_reference: str | None = Field(description="The vendor's own invoice number.")
+    prepaid_amount: int = Field(description="Already paid according to the document.")
+    rounding_amount: int
     tax_rates: list[str]
     description: str | None
     pdf_url: str | None

@@ -58,9 +58,20 @@ class PaymentRequest(ApiObject):
     livemode: bool
 
 
+class DuplicateOf(ApiObject):
+    """The earlier alias invoice a document matched, and why (see the README's Duplicates)."""
+
+    alias_invoice: str
+    status: str
+    state: str = Field(description='e.g. "already paid on 2026-01-05"')
+    certainty: Literal["certain", "probable"]
+    matched: list[str] = Field(description="The fields that matched (file, vendor, amount…).")
+
+
 class AliasInvoiceError(ApiObject):
     code: str
     message: str | None
+    duplicate_of: DuplicateOf | None = None
 
 
 class SenderAuth(ApiObject):
@@ -95,6 +106,7 @@ class AliasInvoice(ApiObject):
     payment_request: PaymentRequest | None
     payment_intent: str | None
     error: AliasInvoiceError | None
+    duplicate_of: DuplicateOf | None = None
     metadata: Metadata
     received_at: Timestamp
     processed_at: Timestamp | None

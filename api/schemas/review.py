@@ -77,3 +77,32 @@ class AccountSettings(ApiObject):
     reminder_days_before: list[int] = Field(description="Reminders this many days before due.")
     reminder_on_due_date: bool
     reminder_days_after: list[int] = Field(description="Reminders this many days after due.")
+    max_auto_amount: dict[str, int] = Field(
+        description="Largest amount billed without review, per currency, in minor units."
+    )
+    allowed_currencies: list[str] = Field(
+        description="Currencies billed without review (empty: any)."
+    )
+    trusted_senders: dict[str, list[str]] = Field(
+        description="Per email alias id: the addresses or domains it accepts bills from."
+    )
+    first_invoice_from_vendor_review: bool
+
+
+class SettingChange(ApiObject):
+    """One audited change of the review threshold or an automation rule."""
+
+    id: str
+    object: Literal["account_setting_change"]
+    setting: str
+    from_: Any = Field(alias="from")
+    to: Any
+    actor: str = Field(description="api_key:<key id> or ops_user:<id>: who made the change.")
+    created: int
+
+
+class SettingChangeList(ApiObject):
+    object: Literal["list"]
+    url: str
+    has_more: bool
+    data: list[SettingChange]

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.workbench.corrections_form import form_corrections
+from api.workbench.duplicates import duplicate_context
 from api.workbench.formatting import age, money_input
 from api.workbench.pages import queue_filter
 from api.workbench.session import Ops, OpsUserDep, check_csrf, read_form, render
@@ -133,6 +134,7 @@ def _page(
         except NotFound:
             return render("not_found.html", status_code=404, ops=ops, item_id=item_id)
         names = account_names(session)
+        duplicate = duplicate_context(session, view)
         pr = (
             session.get(PaymentRequest, view.alias_invoice.payment_request_id)
             if view.alias_invoice.payment_request_id
@@ -158,6 +160,7 @@ def _page(
         presets=REJECT_PRESETS,
         banner=banner,
         payment_request=pr,
+        duplicate=duplicate,
         keep=keep or {},
     )
 

@@ -31,6 +31,7 @@ from models.errors import InvalidRequest
 from models.ops import OpsUser
 from models.review import REVIEW_STATUSES
 from models.services import Services
+from review.account_rules import update_settings
 from review.items import ItemView
 from review.ops_users import (
     SESSION_TTL,
@@ -41,7 +42,7 @@ from review.ops_users import (
     start_session,
 )
 from review.queue import QueueFilter, account_names, list_queue, pending_counts
-from review.thresholds import effective_threshold, set_threshold
+from review.thresholds import effective_threshold
 
 router = APIRouter(include_in_schema=False)
 STATIC = {p.name: p for p in (HERE / "static").iterdir() if p.suffix in {".css", ".js", ".svg"}}
@@ -236,7 +237,9 @@ async def save_threshold(account_id: str, request: Request, ops: OpsUserDep) -> 
     try:
         value = None if text == "" else float(text)
         with transaction(ops.services.sessions) as session:
-            set_threshold(session, account_id, value)
+            update_settings(
+                session, account_id, actor=ops.via, now=ops.services.clock(), review_threshold=value
+            )
     except (ValueError, InvalidRequest):
         return settings_page(request, ops, error=f"{text!r} is not a threshold between 0 and 1.")
     return RedirectResponse(f"/workbench/settings?saved={account_id}", status_code=303)

@@ -1,6 +1,46 @@
 """Labels of money amounts: what is payable, totals, net, VAT, prepayments, receipts."""
 
 LABELS: dict[str, tuple[str, ...]] = {
+    # A rounding line between the tax and the total (net + tax + rounding = total).
+    "rounding": (
+        "rounding",
+        "rounding adjustment",
+        "rounding difference",
+        "rundung",
+        "rundungsdifferenz",
+        "arrondi",
+        "ecart d'arrondi",
+        "afronding",
+        "afrondingsverschil",
+        "redondeo",
+        "arrotondamento",
+        "abbuono",
+    ),
+    # Amounts printed on the page that are never payable now.
+    "not_payable": (
+        "share capital",
+        "registered capital",
+        "stammkapital",
+        "grundkapital",
+        "capital social",
+        "au capital de",
+        "maatschappelijk kapitaal",
+        "geplaatst kapitaal",
+        "capitale sociale",
+        "cap. soc.",
+        "capital suscrito",
+        "security deposit held",
+        "deposit held",
+        "hinterlegte kaution",
+        "mietkaution",
+        "depot de garantie",
+        "borg",
+        "waarborgsom",
+        "fianza",
+        "deposito cauzionale",
+        "cauzione",
+        "credit limit",
+    ),
     # The amount the payer must pay now (after prepayments / deposits).
     "amount_due": (
         "amount due",
@@ -21,6 +61,12 @@ LABELS: dict[str, tuple[str, ...]] = {
         "faelliger betrag",
         "fälliger betrag",
         "offener betrag",
+        "noch offen",
+        "open amount",
+        "solde a regler",
+        "pendiente de pago",
+        "importo residuo",
+        "openstaand saldo",
         "restbetrag",
         "zahlungsbetrag",
         "auszahlungsbetrag",
@@ -259,6 +305,8 @@ LABELS: dict[str, tuple[str, ...]] = {
         "inkl. mwst",
         "versicherungsteuer",
         "tva",
+        "t.v.a.",
+        "i.v.a.",
         "total tva",
         "montant tva",
         "montant de la tva",
@@ -387,3 +435,26 @@ LABELS: dict[str, tuple[str, ...]] = {
         "resto",
     ),
 }
+
+# Composed amount labels, from word stems: "amount before tax", "Summe ohne MwSt." (net), and
+# levies that are not VAT ("energy tax", "Stromsteuer", "taxe d'enlèvement des ordures").
+NET_QUALIFIERS: tuple[str, ...] = (
+    "before", "excl", "excl.", "excluding", "exclusive of", "without", "ohne", "exkl", "exkl.",
+    "hors", "sans", "sin", "senza", "esclusa", "exclusief", "zonder",
+)  # fmt: skip
+TAX_WORDS: tuple[str, ...] = (
+    "tax", "taxes", "vat", "mwst", "ust", "umsatzsteuer", "tva", "taxe", "taxes", "btw", "iva",
+    "imposta", "impuestos", "steuer",
+)  # fmt: skip
+LEVY_SUBJECTS: tuple[str, ...] = (
+    "electrique", "electrico", "basuras", "ordures", "enlevement", "energia",
+    "energy", "electricity", "strom", "energie", "electricite", "elektriciteit", "electrico",
+    "elettrica", "gas", "waste", "abfall", "mull", "ordures", "afval", "basuras", "rifiuti",
+    "insurance", "insurance premium", "versicherung", "assurance", "seguro", "assicurazion",
+    "climate change", "climate", "klima", "eco", "riool", "water", "wasser", "eau", "tourist",
+    "city", "kurtaxe", "sejour", "soggiorno",
+)  # fmt: skip
+LEVY_WORDS: tuple[str, ...] = (
+    "tax", "steuer", "taxe", "belasting", "heffing", "impuesto", "imposta", "tasa", "tassa",
+    "levy", "abgabe", "fee", "gebuhr", "redevance", "contribution", "accise", "accisa",
+)  # fmt: skip

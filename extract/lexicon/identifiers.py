@@ -154,3 +154,27 @@ LABELS: dict[str, tuple[str, ...]] = {
         "booking id",
     ),
 }
+
+# Composed identifier labels: a number marker with the thing numbered, in either order
+# ("Kunden-Nr.", "N° de commande", "numero fattura", "Vertragsnummer"). The subject decides the
+# class, so label wordings nobody listed are still told apart.
+ID_MARKERS: tuple[str, ...] = (
+    "n°", "no", "no.", "nr", "nr.", "n.", "n.o", "num", "num.", "numero", "number", "nummer",
+    "#", "id", "code", "codice", "codigo", "cod.", "ref", "ref.", "reference", "referenz",
+    "referencia", "riferimento", "rif", "rif.", "kenmerk",
+)  # fmt: skip
+DOCUMENT_SUBJECTS: tuple[str, ...] = (
+    "invoice", "inv", "bill", "rechnung", "rechnungs", "facture", "factuur", "factura",
+    "fattura", "beleg", "document", "documento", "dokument", "avoir", "gutschrift",
+    "credit note", "nota",
+)  # fmt: skip
+OTHER_SUBJECTS: tuple[str, ...] = (
+    "customer", "kunden", "kunde", "kd", "client", "cliente", "klant", "debiteur", "relatie",
+    "order", "bestell", "bestelling", "auftrag", "commande", "pedido", "ordine", "inkooporder",
+    "purchase order", "po", "contract", "vertrag", "vertrags", "contrat", "contrato",
+    "contratto", "huurcontract", "account", "konto", "compte", "cuenta", "rekening", "utenza",
+    "mieter", "locataire", "tenant", "inquilino", "huurder", "vat", "ust", "tva", "btw", "iva",
+    "tax", "steuer", "meter", "zahler", "compteur", "liefer", "delivery", "lieferschein",
+    "booking", "reservation", "member", "mitglied", "policy", "police", "polizza", "poliza",
+    "polis", "mandat", "mandate", "iban", "bic", "telefon", "phone", "fax",
+)  # fmt: skip

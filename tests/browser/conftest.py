@@ -38,8 +38,10 @@ def live_server(services: Services, server_url: str) -> str:
     return server_url
 
 
-@pytest.fixture(scope="module")  # playwright's sync API keeps a running event loop until it
-def browser() -> Iterator[Any]:  # stops: later tests that call asyncio.run() must not see it
+# Module scope: Playwright's sync API keeps an event loop marked running on the main thread, so
+# it must stop before later modules call asyncio.run (tests/ingest/test_hostile.py).
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     assert CHROMIUM.exists(), "Chromium is required: apt-get install chromium"
     from playwright.sync_api import sync_playwright
 

@@ -54,13 +54,13 @@ def test_truth_adds_up(seed: int) -> None:
     truth = doc.truth()
     items = truth["line_items"]
     assert isinstance(items, list)
-    assert sum(int(i["amount"]) for i in items) == doc.net * doc.sign
-    assert truth["total_amount"] == (doc.net + doc.tax + doc.rounding) * doc.sign
+    assert sum(int(i["amount"]) for i in items) == doc.net
+    assert truth["total_amount"] == (doc.net + doc.tax + doc.rounding)
     due = truth["amount_due"]
     if doc.paid:
         assert due == 0
     elif doc.prepaid:
-        assert due == (doc.gross - doc.prepaid) * doc.sign
+        assert due == (doc.gross - doc.prepaid)
     else:
         assert due is None
     if doc.vat == "exempt":
@@ -95,3 +95,16 @@ def test_payment_code_is_an_epc_girocode_with_the_amount_due() -> None:
     assert lines[:4] == ["BCD", "002", "1", "SCT"]
     assert lines[6] == doc.seller.iban.replace(" ", "")
     assert lines[7] == f"EUR{doc.amount_due / 100:.2f}"
+
+
+def test_isotonic_calibration_is_monotone_and_matches_observed_rates() -> None:
+    from devset.calibrate import isotonic
+    from extract.calibration import calibrated
+
+    points = [(0.1, False), (0.2, False), (0.3, True), (0.4, False), (0.8, True), (0.9, True)]
+    knots = isotonic(points)
+    ys = [y for _, y in knots]
+    assert ys == sorted(ys)
+    assert calibrated(0.05, knots) == 0.0 and calibrated(0.95, knots) == 1.0
+    assert calibrated(0.35, knots) == 0.5  # 0.3 right, 0.4 wrong: pooled
+    assert calibrated(0.5, ()) == 0.5  # no knots: identity

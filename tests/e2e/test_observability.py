@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import smtplib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import pytest
 
 from tests.conftest import free_port
 from tests.e2e.conftest import running_real_stack
-from tests.e2e.stack import Stack, wait_for
+from tests.e2e.stack import Stack, base_env, casapay, wait_for
 from tests.e2e.test_journeys import new_tenant, review_item_for, settled
 from tests.mail import crlf, mail_with_pdfs
 from tests.metrics import Scrape, scrape
@@ -35,7 +36,7 @@ def observed(tmp_path_factory: pytest.TempPathFactory, s3_endpoint: str) -> Iter
     ) as stack:
         for port in ("CASAPAY_SMTP_METRICS_PORT", "CASAPAY_WORKER_METRICS_PORT"):
             url = metrics_url(stack, port)
-            wait_for(lambda u=url: _answers(u), 30, f"metrics at {url}", stack.logs)
+            wait_for(lambda u=url: _answers(u), 120, f"metrics at {url}", stack.logs)
         yield stack
 
 
@@ -201,3 +202,41 @@ def test_serve_exposes_one_registry_for_api_smtp_and_worker(embedded_stack: Stac
     # Readable logs by default: the ids close the line.
     text = (embedded_stack.logs / "serve.log").read_text()
     assert "is processed [message_id=msg_" in text and f"alias_invoice_id={ainv['id']}]" in text
+
+
+def test_several_api_processes_share_one_view_of_their_metrics(tmp_path: Path) -> None:
+    env = base_env(tmp_path, CASAPAY_API_WORKERS="2", CASAPAY_LOG_FORMAT="json")
+    casapay("migrate", env=env)
+    stack = Stack(env=env, logs=tmp_path)
+    stack.start("api", "api")
+    try:
+        wait_for(lambda: _answers(f"{stack.api_url}/healthz"), 120, "the API", tmp_path)
+        with ThreadPoolExecutor(8) as pool:  # concurrent connections: both processes take some
+            codes = list(pool.map(lambda _: _health(stack), range(40)))
+        assert codes == [200] * 40
+        health = {"method": "GET", "route": "/healthz", "status": "200"}
+        counts = [
+            scrape(f"{stack.api_url}/metrics").value("casapay_http_request_seconds_count", **health)
+            for _ in range(6)
+        ]
+        # Both worker processes served requests and wrote their samples to the shared directory.
+        parent = stack.procs["api"].pid
+        workers = {e["pid"] for e in json_lines(tmp_path / "api.log")} - {parent}
+        assert len(workers) == 2, workers  # their lines are JSON too
+        (shared,) = {_environ(pid)["PROMETHEUS_MULTIPROC_DIR"] for pid in workers}
+        wrote = {f.stem.rsplit("_", 1)[1] for f in Path(shared).glob("histogram_*.db")}
+        assert wrote == {str(pid) for pid in workers}
+        # So whichever process answers a scrape, it sums both (41: the 40 and the first probe).
+        assert min(counts) >= 41, counts
+    finally:
+        stack.stop()
+    assert not Path(shared).exists()  # removed when the API stops
+
+
+def _health(stack: Stack) -> int:
+    return httpx.get(f"{stack.api_url}/healthz", timeout=30).status_code
+
+
+def _environ(pid: int) -> dict[str, str]:
+    raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(item.decode().split("=", 1) for item in raw if b"=" in item)

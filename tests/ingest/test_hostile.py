@@ -7,13 +7,16 @@ import asyncio
 import smtplib
 import socket
 import threading
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from ingest.limits import MailLimits
-from ingest.mime import parse_mail
+from ingest.mime import ParsedMail, parse_mail
 from ingest.parser_pool import ParserPool, ParserUnavailable
 from ingest.refusals import MailRefused, TooComplex
 from ingest.server import start_smtp
@@ -137,13 +140,19 @@ def test_an_ordinary_mail_goes_through_while_hostile_sessions_are_parsed(
         assert session.scalar(select(func.count()).select_from(AliasInvoice)) == 1
 
 
+def run(coroutine: Coroutine[Any, Any, ParsedMail]) -> ParsedMail:
+    """On a fresh event loop in its own thread (another test may leave one running here)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
 def test_a_parse_over_its_cpu_budget_is_refused_and_the_parser_carries_on() -> None:
     pool = ParserPool(MailLimits(parse_cpu_seconds=0.02, max_parts=10**6), workers=1)
     try:
         with pytest.raises(TooComplex, match="too long to parse"):
-            asyncio.run(pool.parse(many_parts(100_000)))
+            run(pool.parse(many_parts(100_000)))
         ordinary = bytes(mail_with_pdfs("jane.doe@casapay.me", [("a.pdf", invoice_pdf())]))
-        parsed = asyncio.run(pool.parse(ordinary))
+        parsed = run(pool.parse(ordinary))
         assert [d.filename for d in parsed.documents] == ["a.pdf"]
     finally:
         pool.close()
@@ -153,9 +162,9 @@ def test_a_parser_that_does_not_answer_in_time_is_replaced() -> None:
     pool = ParserPool(MailLimits(max_parts=10**6), workers=1, timeout=0.001)
     try:
         with pytest.raises(ParserUnavailable):
-            asyncio.run(pool.parse(many_parts(100_000)))
+            run(pool.parse(many_parts(100_000)))
         pool.timeout = 60
         ordinary = bytes(mail_with_pdfs("jane.doe@casapay.me", [("a.pdf", invoice_pdf())]))
-        assert len(asyncio.run(pool.parse(ordinary)).documents) == 1
+        assert len(run(pool.parse(ordinary)).documents) == 1
     finally:
         pool.close()

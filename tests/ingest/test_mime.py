@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import ingest.mime
 from ingest.mime import parse_mail
+from ingest.mime_split import split_message
 from tests.conftest import SHARED, need_shared
+from tests.mail import crlf
 from tests.pdfs import invoice_pdf
 
 EMAIL_CORPUS = SHARED / "corpus" / "email"
@@ -104,3 +107,22 @@ def test_zip_members_that_are_not_pdfs_are_ignored() -> None:
         buffer.getvalue(), maintype="application", subtype="zip", filename="x.zip"
     )
     assert [p.filename for p in parse_mail(bytes(message)).documents] == ["invoice.pdf"]
+
+
+@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(EMAIL_CORPUS)))
+def test_the_boundary_splitter_reads_mail_as_the_feed_parser_does(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = crlf(path.read_bytes())
+    fast = parse_mail(raw)
+    monkeypatch.setattr(ingest.mime, "split_message", lambda raw: None)
+    assert parse_mail(raw) == fast
+
+
+def test_the_boundary_splitter_takes_well_formed_mail() -> None:
+    message = EmailMessage()
+    message.set_content("hello")
+    message.add_attachment(invoice_pdf(), maintype="application", subtype="pdf", filename="a.pdf")
+    tree = split_message(crlf(bytes(message)))
+    assert tree is not None and len(tree.get_payload()) == 2
+    assert split_message(bytes(message).replace(b"\r\n", b"\n")) is None  # bare LF: full parser

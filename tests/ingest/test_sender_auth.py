@@ -234,7 +234,12 @@ def test_with_enforcement_a_forged_landlord_is_held_and_an_authenticated_one_is_
         item = session.scalars(
             select(ReviewItem).where(ReviewItem.alias_invoice_id == forged_row.id)
         ).one()
-        assert [r["code"] for r in item.reasons] == ["sender_not_authenticated"]
+        # The forged bill copies the genuine one's vendor, amount and month with another
+        # reference, so it is also a possible duplicate of it.
+        assert [r["code"] for r in item.reasons] == [
+            "sender_not_authenticated",
+            "possible_duplicate",
+        ]
         assert forged_row.sender_auth["enforced"] is True  # type: ignore[index]
 
 

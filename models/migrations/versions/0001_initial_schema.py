@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 21:42:14.164028
+Create Date: 2026-11-30 22:01:16.041319
 """
 
 from collections.abc import Sequence
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("review_threshold", sa.Float(), nullable=True),
         sa.Column("acknowledge_receipts", sa.Boolean(), nullable=False),
         sa.Column("reminder_offsets", sa.JSON(), nullable=True),
+        sa.Column("automation_rules", sa.JSON(), nullable=False),
         sa.Column("created", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accounts")),
     )
@@ -72,6 +73,29 @@ def upgrade() -> None:
     with op.batch_alter_table("rate_limit_hits", schema=None) as batch_op:
         batch_op.create_index(
             "ix_rate_limit_hits_scope_key_created", ["scope", "key", "created"], unique=False
+        )
+
+    op.create_table(
+        "account_setting_changes",
+        sa.Column("seq", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("id", sa.String(length=40), nullable=False),
+        sa.Column("account_id", sa.String(length=40), nullable=False),
+        sa.Column("setting", sa.String(length=64), nullable=False),
+        sa.Column("old_value", sa.JSON(), nullable=True),
+        sa.Column("new_value", sa.JSON(), nullable=True),
+        sa.Column("actor", sa.String(length=200), nullable=False),
+        sa.Column("created", sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_account_setting_changes_account_id_accounts"),
+        ),
+        sa.PrimaryKeyConstraint("seq", name=op.f("pk_account_setting_changes")),
+        sa.UniqueConstraint("id", name=op.f("uq_account_setting_changes_id")),
+    )
+    with op.batch_alter_table("account_setting_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_account_setting_changes_account_id"), ["account_id"], unique=False
         )
 
     op.create_table(
@@ -358,6 +382,8 @@ def upgrade() -> None:
         sa.Column("extracted_data", sa.JSON(), nullable=True),
         sa.Column("payment_request_id", sa.String(length=40), nullable=True),
         sa.Column("payment_intent", sa.String(length=40), nullable=True),
+        sa.Column("match_facts", sa.JSON(), nullable=True),
+        sa.Column("duplicate_of", sa.JSON(), nullable=True),
         sa.Column("metadata", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("stage_attempts", sa.Integer(), nullable=False),
@@ -493,6 +519,12 @@ def upgrade() -> None:
         sa.Column("amount_due", sa.BigInteger(), nullable=False),
         sa.Column("amount_paid", sa.BigInteger(), nullable=False),
         sa.Column("amount_remaining", sa.BigInteger(), nullable=False),
+        sa.Column("vendor", sa.String(length=300), nullable=True),
+        sa.Column("vendor_reference", sa.String(length=200), nullable=True),
+        sa.Column("printed_tax", sa.BigInteger(), nullable=True),
+        sa.Column("printed_tax_inclusive", sa.Boolean(), nullable=False),
+        sa.Column("prepaid_amount", sa.BigInteger(), nullable=False),
+        sa.Column("rounding_amount", sa.BigInteger(), nullable=False),
         sa.Column("pdf_blob_key", sa.String(length=300), nullable=True),
         sa.Column("payment_intent", sa.String(length=40), nullable=True),
         sa.Column("paid_out_of_band", sa.Boolean(), nullable=False),
@@ -840,6 +872,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_api_keys_account_id"))
 
     op.drop_table("api_keys")
+    with op.batch_alter_table("account_setting_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_account_setting_changes_account_id"))
+
+    op.drop_table("account_setting_changes")
     with op.batch_alter_table("rate_limit_hits", schema=None) as batch_op:
         batch_op.drop_index("ix_rate_limit_hits_scope_key_created")
 

@@ -1,0 +1,48 @@
+"""A compact fingerprint of a document's words, to recognise a re-scan of the same paper.
+
+A 64-bit SimHash of the normalised word tokens: lower case, accents folded, punctuation dropped,
+one-character tokens ignored, each token weighted by its count. A re-scan or a second photo of
+the same page differs by a few OCR slips, so its hash differs in few bits; unrelated documents
+differ in about half of them. The results stage compares it (with the payable fields) to what
+the tenant already sent; the bytes of the file cannot help there, since every scan differs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from extract.lexicon import fold
+
+BITS = 64
+_TOKEN = re.compile(r"[a-z0-9]{2,}")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+def simhash(words: Iterable[str]) -> str | None:
+    """Hex SimHash of the tokens; None when there is no text to compare."""
+    counts = Counter(words)
+    if not counts:
+        return None
+    weights = [0] * BITS
+    for token, count in counts.items():
+        value = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+        for bit in range(BITS):
+            weights[bit] += count if value >> bit & 1 else -count
+    result = sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+    return f"{result:016x}"
+
+
+def text_fingerprint(lines: Iterable[str]) -> str | None:
+    """The fingerprint of a document from its text lines (text layer or OCR)."""
+    return simhash(token for line in lines for token in tokens(line))
+
+
+def distance(a: str, b: str) -> int:
+    """Differing bits between two fingerprints (0 = same words)."""
+    return (int(a, 16) ^ int(b, 16)).bit_count()
