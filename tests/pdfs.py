@@ -71,8 +71,10 @@ def newsletter_pdf() -> bytes:
     return buffer.getvalue()
 
 
-def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200) -> bytes:
-    """An image-only PDF, as a scanner makes it: the text layer is gone, OCR must read it."""
+def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200, blank_pages: int = 0) -> bytes:
+    """An image-only PDF, as a scanner makes it: the text layer is gone, OCR must read it.
+
+    `blank_pages` adds empty backs after the copies (a duplex scan of a one-sided invoice)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(source)
@@ -84,7 +86,8 @@ def scanned_pdf(source: bytes, pages: int = 1, dpi: int = 200) -> bytes:
         format="PDF",
         resolution=dpi,
         save_all=True,
-        append_images=[image.copy() for _ in range(pages - 1)],
+        append_images=[image.copy() for _ in range(pages - 1)]
+        + [image.point(lambda _: 255) for _ in range(blank_pages)],
     )
     return out.getvalue()
 
