@@ -38,8 +38,9 @@ def seed_alias_invoices(api: Api, services: Services, count: int) -> list[str]:
                     text(
                         "INSERT INTO invoices (id, account_id, livemode, customer_id, status, "
                         "currency, tax_rates, subtotal, tax, total, amount_due, amount_paid, "
-                        "amount_remaining, paid_out_of_band, metadata, created) VALUES (:id, :a, "
-                        "false, :c, 'open', 'eur', '[]', 5, 0, 5, 5, 0, 5, false, '{}', :t)"
+                        "amount_remaining, printed_tax_inclusive, prepaid_amount, rounding_amount, "
+                        "paid_out_of_band, metadata, created) VALUES (:id, :a, false, :c, 'open', "
+                        "'eur', '[]', 5, 0, 5, 5, 0, 5, false, 0, 0, false, '{}', :t)"
                     ),
                     {"id": f"inv_q{n}", "a": api.account_id, "c": cus, "t": now},
                 )
