@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import os
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -145,6 +146,14 @@ class Stack:
             )
         )
 
+    def pause_workers(self) -> None:
+        for proc in self.procs[1:]:  # the SMTP receiver keeps accepting
+            proc.send_signal(signal.SIGSTOP)
+
+    def resume_workers(self) -> None:
+        for proc in self.procs[1:]:
+            proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         for proc in self.procs:
             proc.terminate()
@@ -210,8 +219,10 @@ def routed(database_url: str, alias_id: str, expected: int) -> dict[str, int] | 
     return counts if done >= expected else None
 
 
-def run(env: dict[str, str], logs: Path, workers: int, pdfs: list[bytes]) -> tuple[float, dict]:
-    """Documents/min for one worker count (after a warm-up that loads each worker's models)."""
+def run(env: dict[str, str], logs: Path, workers: int, pdfs: list[bytes]) -> tuple[float, float]:
+    """Documents/min for one worker count, after a warm-up that loads each worker's models:
+    end to end (the clock starts at the first mail), and the workers' drain rate (the same
+    number of mails accepted while the workers are paused, the clock starts when they resume)."""
     database_url = env["DATABASE_URL"]
     stack = Stack(env, logs)
     stack.start("smtp", f"smtp-{workers}")
@@ -221,36 +232,52 @@ def run(env: dict[str, str], logs: Path, workers: int, pdfs: list[bytes]) -> tup
             "worker", f"worker-{workers}-{i}", CASAPAY_WORKER_METRICS_PORT=str(metrics_port)
         )
     port = int(env["CASAPAY_SMTP_PORT"])
+    domain = env["CASAPAY_ALIAS_DOMAIN"]
     try:
         wait(lambda: _port_open(port), 60, "the SMTP receiver")
-        warm_alias, warm_address = new_alias(database_url, env["CASAPAY_ALIAS_DOMAIN"])
+        warm_alias, warm_address = new_alias(database_url, domain)
         warm = documents(2 * workers * int(env["CASAPAY_WORKER_THREADS"]))
         mail_all(port, warm_address, warm, f"warm-{workers}")
         wait(lambda: routed(database_url, warm_alias, len(warm)), 300, "the warm-up")
 
-        alias_id, address = new_alias(database_url, env["CASAPAY_ALIAS_DOMAIN"])
+        alias_id, address = new_alias(database_url, domain)
         started = time.perf_counter()
         mail_all(port, address, pdfs, f"run-{workers}")
         sent = time.perf_counter() - started
-        counts: dict[str, int] | None = None
-        while counts is None:
-            if time.perf_counter() - started > 1800:
-                raise SystemExit(f"not routed after 30 min: {statuses(database_url, alias_id)}")
-            time.sleep(0.1)
-            counts = routed(database_url, alias_id, len(pdfs))
+        counts = until_routed(database_url, alias_id, len(pdfs), started)
         elapsed = time.perf_counter() - started
+
+        drain_alias, drain_address = new_alias(database_url, domain)
+        stack.pause_workers()
+        mail_all(port, drain_address, pdfs, f"drain-{workers}")
+        resumed = time.perf_counter()
+        stack.resume_workers()
+        drained = until_routed(database_url, drain_alias, len(pdfs), resumed)
+        drain_elapsed = time.perf_counter() - resumed
         time_split = where_the_time_goes(metrics_ports)
     finally:
         stack.stop()
-    per_min = len(pdfs) / elapsed * 60
+    per_min, drain_per_min = len(pdfs) / elapsed * 60, len(pdfs) / drain_elapsed * 60
+    threads = env["CASAPAY_WORKER_THREADS"]
     print(
-        f"{workers} worker process(es) x {env['CASAPAY_WORKER_THREADS']} threads: "
-        f"{len(pdfs)} documents routed in {elapsed:.1f} s = {per_min:.0f} documents/min "
-        f"(all mailed in {sent:.1f} s; outcomes {counts})",
+        f"{workers} worker process(es) x {threads} threads: {len(pdfs)} documents routed in "
+        f"{elapsed:.1f} s = {per_min:.0f} documents/min end to end (all mailed in {sent:.1f} s; "
+        f"outcomes {counts}); drained from the queue in {drain_elapsed:.1f} s = "
+        f"{drain_per_min:.0f} documents/min (outcomes {drained})",
         flush=True,
     )
     print(f"  mean per message, from the workers' metrics (warm-up included): {time_split}")
-    return per_min, counts
+    return per_min, drain_per_min
+
+
+def until_routed(database_url: str, alias_id: str, expected: int, since: float) -> dict[str, int]:
+    while True:
+        if time.perf_counter() - since > 1800:
+            raise SystemExit(f"not routed after 30 min: {statuses(database_url, alias_id)}")
+        counts = routed(database_url, alias_id, expected)
+        if counts is not None:
+            return counts
+        time.sleep(0.1)
 
 
 def where_the_time_goes(ports: list[int]) -> str:
@@ -297,7 +324,7 @@ def main() -> None:
     pdfs = documents(args.documents)
     logs = Path(tempfile.mkdtemp(prefix="casapay-pipeline-bench-"))
     redis.Redis.from_url(args.redis_url).flushdb()
-    results: dict[int, float] = {}
+    results: dict[int, tuple[float, float]] = {}
     with scratch_database() as database_url, moto_server(logs) as s3:
         upgrade(database_url)
         env = {
@@ -322,17 +349,25 @@ def main() -> None:
             "OMP_THREAD_LIMIT": "1",
         }
         for workers in args.workers:
-            results[workers], _ = run(env, logs, workers, pdfs)
+            results[workers] = run(env, logs, workers, pdfs)
     floor = bare_floor(pdfs[: min(len(pdfs), 40)])
-    for workers, per_min in results.items():
+    for workers, (per_min, drain_per_min) in results.items():
         baseline = BASELINE.get(workers)
+        plural = "s" if workers > 1 else ""
         row(
-            f"end to end, {workers} worker{'s' if workers > 1 else ''} (documents/min)",
+            f"end to end, {workers} worker{plural}: SMTP in → routed (documents/min)",
             f"{per_min:.0f}/min",
             f"{floor * workers:.0f}/min (bare extraction x{workers})",
             per_min / (floor * workers),
             f"> {baseline}/min (before issue 13)" if baseline else "—",
             per_min > baseline if baseline else None,
+        )
+        row(
+            f"queue drain, {workers} worker{plural}: queued → routed (documents/min)",
+            f"{drain_per_min:.0f}/min",
+            f"{floor * workers:.0f}/min (bare extraction x{workers})",
+            drain_per_min / (floor * workers),
+            "—",
         )
     print(f"logs: {logs}")
 
