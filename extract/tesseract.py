@@ -66,6 +66,8 @@ def recognise(image: Any, languages: tuple[str, ...], dpi: int) -> list[OcrWord]
     """Words of a grayscale page image, with confidences."""
     import tesserocr
 
+    if not languages:  # an engine without a pack crashes in Recognize (a segfault, not an error)
+        raise ValueError("recognise needs at least one language pack")
     api, lock = _engine("+".join(languages), tesserocr.PSM.AUTO)
     level = tesserocr.RIL.WORD
     words: list[OcrWord] = []
