@@ -88,6 +88,7 @@ def main() -> int:
     auto = auto_ok = docs = pages = 0
     project_cpu: list[float] = []  # per page, each document's CPU shared among its pages
     floor_cpu: list[float] = []
+    language_choices: dict[str, int] = {}
     start = time.perf_counter()
     for pdf, truth_path in truth_files(Path(args.directory)):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
@@ -103,6 +104,11 @@ def main() -> int:
             result = extract_pdf(scan, config)
             got, score, pages = result.to_json(), result.confidence_score, pages + result.pages
             blocked = bool(result.blockers)  # the gate: review whatever the score
+            # How each page's language packs were chosen (first_pass, hint, undecided...).
+            for reason in result.reasons:
+                if ":ocr_languages:" in reason:
+                    how = reason.split(":ocr_languages:")[1]
+                    language_choices[how] = language_choices.get(how, 0) + 1
             spent = cpu_seconds() - before
             project_cpu.extend([spent / result.pages] * result.pages)
         except ExtractionFailed:
@@ -132,6 +138,7 @@ def main() -> int:
         "auto_approved_total_and_currency_right": f"{auto_ok}/{auto}",
         "seconds_per_page": round(seconds / pages, 2) if pages else None,
         "cpu_ms_per_page_median": _median_ms(project_cpu),
+        "ocr_languages": dict(sorted(language_choices.items(), key=lambda kv: -kv[1])),
     }
     if args.floor:
         report["bare_tesseract_six_packs_cpu_ms_per_page_median"] = _median_ms(floor_cpu)

@@ -80,3 +80,21 @@ def test_a_single_allowed_pack_is_read_without_a_first_pass() -> None:
     )
     result = extract_document(scan("scan_en_us_terms_within"), config)
     assert languages_note(result) == "eng:only_pack"
+
+
+def test_a_long_lived_reader_keeps_a_bounded_number_of_engines_and_reloads_evicted_ones() -> None:
+    import pypdfium2
+
+    from extract import tesseract
+
+    pdf = pypdfium2.PdfDocument(scan("scan_es_invoice"))
+    page = pdf[0].render(scale=300 / 72, grayscale=True).to_pil().convert("L")
+    pdf.close()
+    header = page.crop((0, 0, page.width, page.height // 6))
+    first = [w.text for w in tesseract.recognise(header, ("spa",), 300)]
+    packs = ("eng", "deu", "fra", "nld", "spa", "ita")
+    for one in packs:
+        for other in packs[:2]:
+            tesseract.recognise(header, (one, other) if one != other else (one,), 300)
+    assert len(tesseract._engines) <= tesseract._MAX_ENGINES
+    assert [w.text for w in tesseract.recognise(header, ("spa",), 300)] == first
