@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from cli import WorkerRuntime
+from models.accounts import Account
+from models.db import transaction
 from models.invoices import Invoice
 from models.review import ReviewItem
 from models.services import Services
@@ -105,3 +107,34 @@ def test_two_months_of_the_same_rent_are_both_billed(
     assert row(services, jan).status == "processed"
     assert row(services, feb).status == "processed"
     assert row(services, feb).duplicate_of is None and invoices(services) == 2
+
+
+def test_a_copy_is_compared_with_what_the_reviewer_corrected(
+    services: Services, worker: WorkerRuntime
+) -> None:
+    alias = make_alias(services)
+    with transaction(services.sessions) as session:
+        session.get_one(Account, alias.account_id).review_threshold = 0.99
+    (first,) = deliver(services, invoice_pdf(), message_id="<a@x>")
+    drain(services)
+    with services.sessions() as session:
+        item = session.scalars(select(ReviewItem)).one()
+    # The reviewer bills 1,200.00: the parking line was cancelled with the landlord.
+    with unit_of_work(services) as session:
+        approve(
+            session,
+            item.id,
+            {"total_amount": 120000},
+            scope=None,
+            decider=Decider("ops:maria", "ops_user:1"),
+            public_url="http://testserver",
+            now=services.clock(),
+        )
+    # The landlord's corrected bill: same invoice, other bytes, printing what was billed.
+    corrected = invoice_pdf(lines=(("Monthly rent - Unit 4B", "1,200.00"),), total="1,200.00")
+    (copy,) = deliver(services, corrected, message_id="<b@x>")
+    drain(services)
+    again = row(services, copy)
+    assert again.error_code == "duplicate_invoice", again.status
+    assert again.duplicate_of and again.duplicate_of["alias_invoice"] == first
+    assert "amount" in again.duplicate_of["matched"] and invoices(services) == 1
