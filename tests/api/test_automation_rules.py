@@ -8,12 +8,10 @@ from cli import WorkerRuntime
 from ingest.receiver import accept_message
 from models.review import ReviewItem
 from models.services import Services
-from models.unit_of_work import unit_of_work
-from review.service import Decider, approve
 from tests.conftest import Api
 from tests.mail import crlf, mail_with_pdfs
 from tests.pdfs import invoice_pdf
-from tests.pipeline.conftest import drain, worker  # noqa: F401 (fixture)
+from tests.pipeline.conftest import approve_as_ops, drain, worker  # noqa: F401 (fixture)
 from tests.pipeline.test_pipeline import TO, deliver, row
 
 
@@ -126,16 +124,7 @@ def test_a_first_time_sender_waits_once_then_bills_go_through(
         item = session.scalars(select(ReviewItem)).one()
     assert [r["code"] for r in item.reasons] == ["first_time_sender"]
     assert "billing@northside.example" in item.reasons[0]["message"]
-    with unit_of_work(services) as session:
-        approve(
-            session,
-            item.id,
-            {},
-            scope=None,
-            decider=Decider("ops:maria", "ops_user:1"),
-            public_url="http://testserver",
-            now=services.clock(),
-        )
+    approve_as_ops(services, item.id)
     # Next month's bill from the same address is billed without a person; the same bill
     # from a stranger's address waits.
     february = invoice_pdf(

@@ -11,11 +11,9 @@ from models.db import transaction
 from models.invoices import Invoice
 from models.review import ReviewItem
 from models.services import Services
-from models.unit_of_work import unit_of_work
-from review.service import Decider, approve
 from tests.ingest.conftest import make_alias
 from tests.pdfs import invoice_pdf, scanned_pdf
-from tests.pipeline.conftest import drain
+from tests.pipeline.conftest import approve_as_ops, drain
 from tests.pipeline.test_pipeline import deliver, row
 
 
@@ -80,16 +78,7 @@ def test_a_rescan_waits_for_review_and_approving_bills_it(
     (reason,) = [r for r in item.reasons if r["code"] == "possible_duplicate"]
     assert reason["duplicate_of"] == first and "amount" in reason["matched"]
     assert reason["message"].startswith(f"Looks like {first} (payment requested on ")
-    with unit_of_work(services) as session:
-        approve(
-            session,
-            item.id,
-            {},
-            scope=None,
-            decider=Decider("ops:maria", "ops_user:1"),
-            public_url="http://testserver",
-            now=services.clock(),
-        )
+    approve_as_ops(services, item.id)
     assert row(services, rescan).status == "processed" and invoices(services) == 2
 
 
@@ -120,16 +109,7 @@ def test_a_copy_is_compared_with_what_the_reviewer_corrected(
     with services.sessions() as session:
         item = session.scalars(select(ReviewItem)).one()
     # The reviewer bills 1,200.00: the parking line was cancelled with the landlord.
-    with unit_of_work(services) as session:
-        approve(
-            session,
-            item.id,
-            {"total_amount": 120000},
-            scope=None,
-            decider=Decider("ops:maria", "ops_user:1"),
-            public_url="http://testserver",
-            now=services.clock(),
-        )
+    approve_as_ops(services, item.id, {"total_amount": 120000})
     # The landlord's corrected bill: same invoice, other bytes, printing what was billed.
     corrected = invoice_pdf(lines=(("Monthly rent - Unit 4B", "1,200.00"),), total="1,200.00")
     (copy,) = deliver(services, corrected, message_id="<b@x>")
