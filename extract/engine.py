@@ -12,6 +12,7 @@ from decimal import Decimal
 from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
 from extract.calibration import calibrated
 from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
+from extract.carry import drop_carried
 from extract.config import ExtractConfig
 from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
@@ -146,14 +147,14 @@ def _from_text(
     all_dates = [d for ls in labelled for d in find_dates(ls.segment.text)]
     month_first = languages[0] == "eng" and ("$" in full and "€" not in full)
     order, order_reason = decide_date_order(all_dates, month_first)
-    cands = _unhedged(collect(labelled, order, languages))
+    cands = drop_carried(_unhedged(collect(labelled, order, languages)), pages)
     amounts = resolve_amounts(cands, loose_money(labelled))
     issue, due = resolve_dates(cands, labelled, order, languages)
     if order_reason == "date_order_from_locale" and any(d.ambiguous for d in all_dates):
         other = "MDY" if order == "DMY" else "DMY"
         i_d, d_d = date_value(issue), date_value(due)
         if i_d and d_d and d_d < i_d:
-            alt = _unhedged(collect(labelled, other, languages))
+            alt = drop_carried(_unhedged(collect(labelled, other, languages)), pages)
             a_issue, a_due = resolve_dates(alt, labelled, other, languages)
             ai, ad = date_value(a_issue), date_value(a_due)
             if ai and ad and ad >= ai:
@@ -212,7 +213,7 @@ def _from_text(
                 fields[name] = FieldValue(
                     fv.value, fv.confidence, "ocr", fv.page, fv.bbox, fv.reasons
                 )
-    facts = collect_facts(pages, labelled, cands, amounts, fields)
+    facts = collect_facts(pages, labelled, cands, amounts, fields, order, languages)
     return fields, languages, doc_type, type_reasons, facts
 
 
