@@ -16,10 +16,6 @@ from extract.candidates import AMOUNT_LABELS, Candidate
 from extract.layout import Line, PageLayout
 from extract.numbers import find_amounts
 
-# How many money-bearing lines count as a page's foot and as the next page's head.
-FOOT_LINES = 3
-HEAD_LINES = 6
-
 
 def _money_lines(lines: list[Line]) -> list[Line]:
     return [
@@ -29,24 +25,24 @@ def _money_lines(lines: list[Line]) -> list[Line]:
     ]
 
 
-def _amounts(line: Line) -> set[Decimal]:
-    return {a.value for s in line.segments for a in find_amounts(s.text) if a.decimals == 2}
+def _rightmost(line: Line) -> Decimal | None:
+    found = [a.value for s in line.segments for a in find_amounts(s.text) if a.decimals == 2]
+    return found[-1] if found else None
 
 
 def carried_places(pages: list[PageLayout]) -> set[tuple[int, int, Decimal]]:
-    """(page, rounded line top, amount) of every amount carried across a page break."""
+    """(page, rounded line top, amount) of every amount carried across a page break: the last
+    money line of a page and the first of the next end in the same amount."""
     places: set[tuple[int, int, Decimal]] = set()
     for page, nxt in itertools.pairwise(pages):
-        foot = _money_lines(page.lines)[-FOOT_LINES:]
-        head = _money_lines(nxt.lines)[:HEAD_LINES]
-        shared = {v for line in foot for v in _amounts(line)} & {
-            v for line in head for v in _amounts(line)
-        }
-        shared.discard(Decimal(0))
-        for number, lines in ((page.number, foot), (nxt.number, head)):
-            for line in lines:
-                for value in _amounts(line) & shared:
-                    places.add((number, round(line.top), value))
+        foot, head = _money_lines(page.lines), _money_lines(nxt.lines)
+        if not foot or not head:
+            continue
+        value = _rightmost(foot[-1])
+        if value is None or value == 0 or value != _rightmost(head[0]):
+            continue
+        places.add((page.number, round(foot[-1].top), value))
+        places.add((nxt.number, round(head[0].top), value))
     return places
 
 

@@ -107,6 +107,11 @@ def hedged(folded: str) -> bool:
     return bool(_HEDGE_RE.search(folded))
 
 
+def paying_words(folded: str) -> bool:
+    """A verb or noun of paying or owing ("zahlbar", "échéance", "vence", "pay")."""
+    return bool(_VERB_RE.search(folded))
+
+
 def settled_clause(folded: str) -> bool:
     """Wording of something already done ("payment received on ...")."""
     return bool(_DONE_RE.search(folded))
@@ -185,6 +190,13 @@ def _inside_amount(text: str, start: int, end: int) -> bool:
     )
 
 
+def _forecast(folded: str) -> bool:
+    """A hedge before the paying word makes a forecast ("next bill due ..."); one after it
+    qualifies a deadline ("entro la data prevista dal contratto")."""
+    hedge, verb = _HEDGE_RE.search(folded), _VERB_RE.search(folded)
+    return hedge is not None and (verb is None or hedge.start() < verb.start())
+
+
 def deadline_without_date(pages: list[PageLayout], labelled: list[LabelledSegment]) -> bool:
     """The document talks about a payment deadline (a due label, a pay-by sentence, terms)."""
     for ls in labelled:
@@ -195,7 +207,7 @@ def deadline_without_date(pages: list[PageLayout], labelled: list[LabelledSegmen
                 return True  # a due label (not an empty table column) without a readable date
     for s in _sentences(pages):
         line = s.folded[: s.own]
-        if _RECEIPT_RE.search(line) or hedged(line) or _DONE_RE.search(line):
+        if _RECEIPT_RE.search(line) or _DONE_RE.search(line) or _forecast(line):
             continue
         if _VERB_RE.search(line) and (
             _STRONG_CONNECTIVE_RE.search(line) or _EOM_RE.search(line) or _DATE_NOUN_RE.search(line)

@@ -12,8 +12,15 @@ from extract.amounts import TOLERANCE, WEAK_LABELS, AmountResult
 from extract.candidates import DATE_LABELS, Candidate, LabelledSegment
 from extract.currency import printed_currencies
 from extract.dates import find_dates, parse_date
-from extract.deadlines import deadline_without_date, due_on_receipt, hedged, settled_clause
+from extract.deadlines import (
+    deadline_without_date,
+    due_on_receipt,
+    hedged,
+    paying_words,
+    settled_clause,
+)
 from extract.gate import Facts
+from extract.iban import find_ibans
 from extract.layout import PageLayout
 from extract.lexicon import fold
 from extract.nlp import find_doc_words
@@ -36,13 +43,19 @@ def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
             refs.setdefault(c.page, set()).add(re.sub(r"\W", "", str(c.value)).lower())
     documents = 1
     current = refs.get(pages[0].number, set())
+    accounts = _page_ibans(pages[0])
     for page in pages[1:]:
         head = " ".join(line.text for line in page.lines[:12])
         titled = any(h.label in ("invoice", "credit_note") for h in find_doc_words(fold(head)))
         restart = any(_FIRST_PAGE_RE.search(line.text) for line in page.lines)
         own = refs.get(page.number, set())
         new_number = bool(own) and bool(current) and not own & current
-        if restart or (titled and new_number):
+        # A page paying into another account than the pages before it is another payee's
+        # document, whatever OCR made of its title.
+        payee = _page_ibans(page)
+        other_payee = bool(payee) and bool(accounts) and not payee & accounts
+        accounts |= payee
+        if restart or (titled and new_number) or (other_payee and new_number):
             documents += 1
             current = own
         elif own:
@@ -51,6 +64,15 @@ def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
 
 
 _WEAK_REF = frozenset(("n°", "nº", "no", "nr", "ref", "ref."))
+
+
+def _page_ibans(page: PageLayout) -> set[str]:
+    """Checksum-valid IBANs printed on one page (a line's segments read together)."""
+    return {
+        iban
+        for line in page.lines
+        for _s, _e, iban in find_ibans(" ".join(seg.text for seg in line.segments))
+    }
 
 
 def unexplained_totals(cands: list[Candidate], amounts: AmountResult) -> tuple[int, ...]:
@@ -134,9 +156,14 @@ def unread_later_dates(
     for ls in labelled:
         if (ls.page.number, ls.line_index) in quiet_lines:
             continue
-        line = fold(ls.page.lines[ls.line_index].text)
+        row = ls.page.lines[ls.line_index]
+        line = fold(row.text)
         if hedged(line) or settled_clause(line):
             continue
+        if not paying_words(line) and any(
+            a.decimals == 2 for s in row.segments for a in find_amounts(s.text)
+        ):
+            continue  # a dated row with an amount and no word of paying: a payment or delivery
         for dm in find_dates(ls.segment.text):
             d = parse_date(dm, order, languages)
             if d is None or d in explained:

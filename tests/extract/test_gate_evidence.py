@@ -192,3 +192,40 @@ def test_an_amount_repeated_on_the_next_page_that_is_the_total_is_kept() -> None
     ]
     cands = collect(label_index(slip), "DMY", LANGS)
     assert drop_carried(cands, slip) == cands
+
+
+def test_a_hedge_after_the_paying_word_qualifies_a_deadline_it_does_not_cancel() -> None:
+    page = _page(
+        [[(50, "Il pagamento va effettuato entro la data prevista dal contratto di locazione.")]]
+    )
+    assert deadline_without_date([page], label_index([page]))
+    forecast = _page([[(50, "Your next bill will be due in the spring.")]])
+    assert not deadline_without_date([forecast], label_index([forecast]))
+
+
+def test_a_total_found_without_a_label_that_the_figures_confirm_is_trusted() -> None:
+    from extract.engine import _confirmed_total
+
+    fallback = FieldValue(11900, 0.45, "text", reasons=("total_unlabelled_largest_amount",))
+    fields = _fields(total_amount=fallback)
+    raised = _confirmed_total(fields, [ARITH], Facts())
+    assert raised["total_amount"].confidence == 0.9
+    assert "total_confirmed_by_arithmetic" in raised["total_amount"].reasons
+    assert _confirmed_total(fields, [], Facts()) == fields  # nothing confirms it: unchanged
+
+
+def test_a_page_paying_another_account_with_another_number_is_another_invoice() -> None:
+    from extract.facts import count_documents
+
+    def page(number: int, ref: str, iban: str) -> PageLayout:
+        return _page(
+            [[(50, "Document No.:"), (300, ref)], [(50, "Total"), (300, "100.00")], [(50, iban)]],
+            number=number,
+        )
+
+    first = page(1, "FA-1001", "IBAN DE89 3704 0044 0532 0130 00")
+    other = page(2, "0060944", "IBAN GB29 NWBK 6016 1331 9268 19")
+    pages = [first, other]
+    assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == 2
+    same = [first, page(2, "0060944", "IBAN DE89 3704 0044 0532 0130 00")]
+    assert count_documents(same, collect(label_index(same), "DMY", LANGS)) == 1
