@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
 from models import lifecycle, logs
-from models.alias_invoices import AliasInvoice, InboundMessage
 from models.accounts import Account
+from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import Customer, EmailAlias
 from models.ids import new_id
 from models.queue import EXTRACT
