@@ -183,6 +183,15 @@ class Sender:
             time.sleep(1)
 
 
+def soak_invoice(i: int) -> bytes:
+    """A bill of its own: another reference and amount, so the duplicate check (same vendor and
+    amount in one period) lets it through to billing, as a real tenant's distinct bills are."""
+    amount = f"{1000 + i:,}.{i % 100:02d}"
+    return invoice_pdf(
+        reference=f"SOAK-{i:05d}", lines=(("Repairs and service", amount),), total=amount
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mails", type=int, default=200)
@@ -259,7 +268,7 @@ def soak(stack: Stack, pg: Postgres, redis: Redis, args: argparse.Namespace) -> 
             bytes(
                 mail_with_pdfs(
                     to,
-                    [("invoice.pdf", invoice_pdf(reference=f"SOAK-{i:05d}"))],
+                    [("invoice.pdf", soak_invoice(i))],
                     message_id=f"<soak-{i}@northside.example>",
                 )
             )

@@ -13,10 +13,12 @@ import logging
 import time
 
 from extract import ExtractConfig, Extraction, ExtractionFailed
+from extract.ocr import TESS_LANG
 from extract.sandbox import extract_in_sandbox
 from models import lifecycle, metrics
 from models.alias_invoices import Extraction as ExtractionRow
 from models.blobstore import BlobNotFound
+from models.customers import locale_for_alias_invoice
 from models.ids import new_id
 from models.lifecycle import Claim, Limits, Phase
 from models.queue import EXTRACT, ROUTE, ActorSpec
@@ -40,9 +42,9 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
     assert claim.blob_key is not None
     try:
         document = services.blobs.get(claim.blob_key)
-        reference = dt.datetime.fromtimestamp(services.clock(), dt.UTC).date()
+        config = reading_config(services, claim.alias_invoice_id)
         started = time.perf_counter()
-        result = extract_in_sandbox(document, ExtractConfig(reference_date=reference))
+        result = extract_in_sandbox(document, config)
     except ExtractionFailed as failure:
         _fail(services, claim, failure.code, failure.message)
         return
@@ -61,6 +63,19 @@ def run_extract(services: Services, alias_invoice_id: str) -> None:
     metrics.extraction(source, seconds)
     log.info("read %s from %s in %.2f s", claim.alias_invoice_id, source, seconds)
     _save(services, claim, result)
+
+
+def reading_config(services: Services, alias_invoice_id: str) -> ExtractConfig:
+    """The engine's frozen config for one document: today's date, the tenant's locale as the
+    OCR's first guess at the language, and the render cache shared by this host's attempts."""
+    with unit_of_work(services) as session:
+        locale = locale_for_alias_invoice(session, alias_invoice_id)
+    hint = TESS_LANG.get(locale or "")
+    return ExtractConfig(
+        reference_date=dt.datetime.fromtimestamp(services.clock(), dt.UTC).date(),
+        language_hint=(hint,) if hint else (),
+        render_cache_dir=str(services.settings.data_dir / "cache" / "renders"),
+    )
 
 
 def source_of(result: Extraction) -> str:

@@ -74,11 +74,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
+# A key that names a date ("Lieferdatum:", "Delivery date:", "Fecha de pedido:") is a date's
+# label, never an identifier's, whatever its subject.
+_DATE_KEY_RE = re.compile(r"dat(?:e|um|a)\b|\bfecha\b|period|zeitraum")
+
+
 def composed_labels(folded: str) -> list[tuple[str, int, int]]:
     """(label, start, end) spans found by composition, longest first per position."""
     found = []
     for label, rx in _patterns():
         for m in rx.finditer(folded):
             if m.end() > m.start():
+                if label == "other_id" and _DATE_KEY_RE.search(m.group()):
+                    continue
                 found.append((label, m.start(), m.end()))
     return found

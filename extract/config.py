@@ -21,6 +21,10 @@ class ExtractConfig:
     reference_date: datetime.date
     use_embedded_xml: bool = True
     ocr_dpi: int = 300
-    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the OCR packs a page may be read with
+    # The packs a scan is expected in (the customer's locale): tried first, checked after.
+    language_hint: tuple[str, ...] = ()
+    # Where page renders are kept between attempts at the same document (None: not kept).
+    render_cache_dir: str | None = None
     max_pages: int = 50
     limits: ReadLimits = field(default_factory=ReadLimits)

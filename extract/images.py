@@ -90,9 +90,13 @@ class ImageSource:
 
     def read(self, skip_ocr: bool) -> list[ReadPage]:
         pages = []
+        hint = self.config.language_hint  # then the language the last frame was read in
         for index in range(self.pages):
             image, dpi, notes = self.page_image(index)
-            words, ocr_notes = ocr_page(image, index + 1, dpi, self.config.languages, photo=True)
+            words, ocr_notes, choice = ocr_page(
+                image, index + 1, dpi, self.config.languages, photo=True, hint=hint
+            )
+            hint = choice.next_hint
             self._codes[index] = decode(image, index + 1, dpi / 72)
             del self._prepared[index]  # one page's pixels at a time, however many frames
             width, height = image.width * 72 / dpi, image.height * 72 / dpi

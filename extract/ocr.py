@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from extract.layout import Word
-from extract.tesseract import orientation, recognise
+from extract.ocr_languages import LanguageChoice, choose_and_read
+from extract.tesseract import OcrWord, orientation, recognise
 
 _FEW_WORDS = 5  # fewer words than this after deskewing: try the page as it was
 
@@ -54,33 +55,30 @@ def _osd_rotation(image: Any, dpi: int) -> int:
     return rotation if confidence >= 1.5 else 0
 
 
-def _tesseract_words(image: Any, languages: tuple[str, ...], dpi: int) -> list[dict[str, Any]]:
-    return [
-        {
-            "text": w.text,
-            "left": w.left,
-            "top": w.top,
-            "width": w.width,
-            "height": w.height,
-            "conf": w.conf,
-        }
-        for w in recognise(image, languages, dpi)
-    ]
-
-
-def _mean_conf(words: list[dict[str, Any]]) -> float:
-    return sum(w["conf"] for w in words) / len(words) if words else 0.0
+def _mean_conf(words: list[OcrWord]) -> float:
+    return sum(w.conf for w in words) / len(words) if words else 0.0
 
 
 def ocr_page(
-    image: Any, page_no: int, dpi: int, languages: tuple[str, ...], photo: bool = False
-) -> tuple[list[Word], list[str]]:
-    """OCR one page image (grayscale, `dpi`); words in page points and notes (rotation/deskew).
+    image: Any,
+    page_no: int,
+    dpi: int,
+    languages: tuple[str, ...],
+    photo: bool = False,
+    hint: tuple[str, ...] = (),
+) -> tuple[list[Word], list[str], LanguageChoice]:
+    """OCR one page image (grayscale, `dpi`); words in page points, notes (rotation/deskew,
+    languages read) and the language choice (its `next_hint` serves the document's next page).
 
+    `languages` are the packs allowed; the page is read with the one or two it is written in
+    (ocr_languages.py), starting from `hint` when there is one.
     Photos are searched for skew over ±15° instead of ±5°; a deskew that leaves almost no words
     (a wrong angle on a page with little text) is retried without it.
     """
     from PIL import Image
+
+    def read(img: Any, packs: tuple[str, ...]) -> list[OcrWord]:
+        return recognise(img, packs, dpi)
 
     notes: list[str] = []
     original = image
@@ -88,9 +86,10 @@ def ocr_page(
     if abs(angle) >= 0.5:
         image = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
         notes.append(f"ocr_deskewed:{angle:+.1f}deg")
-    words = _tesseract_words(image, languages, dpi)
+    words, choice = choose_and_read(image, read, languages, hint)
+    packs = choice.packs
     if len(words) < _FEW_WORDS and image is not original:
-        plain = _tesseract_words(original, languages, dpi)
+        plain = read(original, packs)
         if len(plain) > len(words):
             words, image = plain, original
             notes.append("ocr_deskew_undone")
@@ -98,22 +97,24 @@ def ocr_page(
         rotation = _osd_rotation(image, dpi)
         if rotation:
             rotated = image.rotate(-rotation, expand=True, fillcolor=255)
-            retry = _tesseract_words(rotated, languages, dpi)
+            # Upside down, the first pass could not tell the language: decide again, upright.
+            retry, retry_choice = choose_and_read(rotated, read, languages, hint)
             if _mean_conf(retry) > _mean_conf(words):
-                words, image = retry, rotated
+                words, image, choice = retry, rotated, retry_choice
                 notes.append(f"ocr_rotated:{rotation}deg")
+    notes.append(f"ocr_languages:{'+'.join(choice.packs)}:{choice.how}")
     scale = 72.0 / dpi
     result = [
         Word(
-            w["text"],
-            w["left"] * scale,
-            w["top"] * scale,
-            (w["left"] + w["width"]) * scale,
-            (w["top"] + w["height"]) * scale,
+            w.text,
+            w.left * scale,
+            w.top * scale,
+            (w.left + w.width) * scale,
+            (w.top + w.height) * scale,
             page_no,
-            conf=max(0.0, min(1.0, w["conf"] / 100)),
+            conf=max(0.0, min(1.0, w.conf / 100)),
             source="ocr",
         )
         for w in words
     ]
-    return result, notes
+    return result, notes, choice

@@ -20,6 +20,7 @@ from extract.ocr import ocr_page
 from extract.paycodes import PaymentCode, decode
 from extract.pdfio import inspect_pdf, merge_split_capitals, read_text_pages, usable_text
 from extract.pdftext import page_words, unmapped_share
+from extract.render_cache import RenderCache, document_hash
 from extract.result import ExtractionFailed
 from extract.source import DocumentSource, ReadPage
 
@@ -54,6 +55,8 @@ class PdfSource:
         self.budget = PixelBudget(limits)
         self._renders: dict[tuple[int, int], Any] = {}
         self._codes: dict[int, list[PaymentCode]] = {}
+        self._cache = RenderCache(config.render_cache_dir) if config.render_cache_dir else None
+        self._digest: str | None = None
         import pypdfium2 as pdfium
 
         with pdfium_lock():
@@ -70,6 +73,7 @@ class PdfSource:
         """Every page's words: text layer, the reference reader, or OCR."""
         pages: list[ReadPage] = []
         fallback: dict[int, Any] | None = None
+        hint = self.config.language_hint  # then the language the last OCR page was read in
         for index in range(self.pages):
             number = index + 1
             with pdfium_lock():
@@ -93,7 +97,10 @@ class PdfSource:
                 elif has_images and not skip_ocr:
                     image = self.render(index, self.config.ocr_dpi)
                     dpi = round(image.info["dpi"][0])  # lower than asked for a huge page
-                    words, notes = ocr_page(image, number, dpi, self.config.languages)
+                    words, notes, choice = ocr_page(
+                        image, number, dpi, self.config.languages, hint=hint
+                    )
+                    hint = choice.next_hint
                     # The page's payment codes while its pixels exist: a 20-page scan must not
                     # keep 20 renders in memory.
                     self._codes[index] = decode(image, number, dpi / 72)
@@ -124,11 +131,13 @@ class PdfSource:
         return found
 
     def render(self, index: int, dpi: int) -> Any:
-        """The page as a grayscale PIL image, checked against the pixel caps; cached until the
-        page has been read (OCR retries and code decoding share it)."""
+        """The page as a grayscale PIL image, checked against the pixel caps; kept until the
+        page has been read (OCR retries and code decoding share it), and in the render cache
+        for a later attempt at the same document (the caps are checked on a hit all the same)."""
         key = (index, dpi)
         if key not in self._renders:
             limits = self.config.limits
+            cached = None
             with pdfium_lock():
                 page = self.pdf[index]
                 try:
@@ -137,14 +146,27 @@ class PdfSource:
                     for w, h in _image_sizes(page):
                         check_image(w, h, limits)
                     self.budget.spend(int(width * scale) * int(height * scale))
-                    bitmap = page.render(scale=scale, grayscale=True)
-                    image = bitmap.to_pil().convert("L")
-                    bitmap.close()
+                    if self._cache is not None:
+                        cached = self._cache.get(self._document_hash(), index, dpi)
+                    if cached is None:
+                        bitmap = page.render(scale=scale, grayscale=True)
+                        image = bitmap.to_pil().convert("L")
+                        bitmap.close()
                 finally:
                     page.close()
-            image.info["dpi"] = (scale * 72, scale * 72)
+            if cached is not None:
+                image = cached
+            else:
+                image.info["dpi"] = (scale * 72, scale * 72)
+                if self._cache is not None:
+                    self._cache.put(self._document_hash(), index, dpi, image)
             self._renders[key] = image
         return self._renders[key]
+
+    def _document_hash(self) -> str:
+        if self._digest is None:
+            self._digest = document_hash(self.data)
+        return self._digest
 
 
 _CODE_SCALE = 200 / 72  # QR modules of ~1 pt become ~3 px: enough for zxing

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +20,12 @@ _TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/4.00/tessdata",
     "/usr/share/tessdata",
 )
-_engines: dict[tuple[str, int], tuple[Any, threading.Lock]] = {}
+# Engines by (packs, mode), least recently used first. Pages are read with the one or two packs
+# they need, so a long-lived reader meets many pack sets; each engine holds 10-20 MB per pack
+# and the reader runs under an address-space limit, so only the most recent are kept.
+_engines: OrderedDict[tuple[str, int], tuple[Any, threading.Lock]] = OrderedDict()
 _engines_lock = threading.Lock()
+_MAX_ENGINES = 8
 
 
 class TesseractUnavailable(RuntimeError):
@@ -52,6 +57,7 @@ def _engine(lang: str, psm: int) -> tuple[Any, threading.Lock]:
     import tesserocr
 
     key = (lang, psm)
+    evicted = []
     with _engines_lock:
         if key not in _engines:
             try:
@@ -59,13 +65,22 @@ def _engine(lang: str, psm: int) -> tuple[Any, threading.Lock]:
             except RuntimeError as exc:
                 raise TesseractUnavailable(f"tesseract cannot load {lang}: {exc}") from exc
             _engines[key] = (api, threading.Lock())
-        return _engines[key]
+            while len(_engines) > _MAX_ENGINES:
+                evicted.append(_engines.popitem(last=False)[1])
+        _engines.move_to_end(key)
+        engine = _engines[key]
+    for old_api, old_lock in evicted:
+        with old_lock:  # a thread still reading with it finishes first
+            old_api.End()
+    return engine
 
 
 def recognise(image: Any, languages: tuple[str, ...], dpi: int) -> list[OcrWord]:
     """Words of a grayscale page image, with confidences."""
     import tesserocr
 
+    if not languages:  # an engine without a pack crashes in Recognize (a segfault, not an error)
+        raise ValueError("recognise needs at least one language pack")
     api, lock = _engine("+".join(languages), tesserocr.PSM.AUTO)
     level = tesserocr.RIL.WORD
     words: list[OcrWord] = []

@@ -34,11 +34,16 @@ def _from(c: Candidate, confidence: float, reasons: tuple[str, ...] = ()) -> Fou
     return Found(c.value, confidence, c.page, c.bbox, c.source, reasons)
 
 
-def detect_languages(text: str) -> tuple[str, ...]:
-    """Languages by stop-word counts, strongest first (at most three, always one)."""
+def stopword_scores(text: str) -> list[tuple[str, int]]:
+    """Stop-word counts per language, strongest first (ties by language code)."""
     tokens = re.findall(r"[a-zà-ÿ]+", text.lower())
     scores = {lang: sum(1 for t in tokens if t in words) for lang, words in STOPWORDS.items()}
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def detect_languages(text: str) -> tuple[str, ...]:
+    """Languages by stop-word counts, strongest first (at most three, always one)."""
+    ranked = stopword_scores(text)
     top = ranked[0][1]
     if top == 0:
         return ("eng",)

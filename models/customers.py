@@ -47,3 +47,16 @@ class EmailAlias(Base):
     @property
     def email(self) -> str:
         return f"{self.local_part}@{self.domain}"
+
+
+def locale_for_alias_invoice(session: Any, alias_invoice_id: str) -> str | None:
+    """The locale of the tenant a document was sent for (None when they have not set one)."""
+    from sqlalchemy import select
+
+    from models.alias_invoices import AliasInvoice
+
+    return session.scalars(
+        select(Customer.locale)
+        .join(AliasInvoice, AliasInvoice.customer_id == Customer.id)
+        .where(AliasInvoice.id == alias_invoice_id)
+    ).first()

@@ -7,7 +7,7 @@ came through: `/v1/account/settings` or the workbench settings page.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -41,10 +41,11 @@ def rules_for(session: Session, account_id: str) -> Rules:
 
 
 def sender_of(row: AliasInvoice) -> Sender:
-    """The sender of an alias invoice; authenticated is None while ingest records no result."""
+    """The sender of an alias invoice; authenticated is None when ingest did not check it
+    (no record, or the verdict `none` of CASAPAY_SENDER_AUTH=off)."""
     auth = row.sender_auth
     verdict = auth.get("verdict") if isinstance(auth, Mapping) else None
-    authenticated = None if auth is None else verdict in AUTHENTICATED
+    authenticated = None if verdict in (None, "none") else verdict in AUTHENTICATED
     return Sender(row.email_alias_id, row.sender_email, authenticated)
 
 
@@ -138,16 +139,17 @@ def _trusted(session: Session, account_id: str, value: Any) -> dict[str, list[st
     return out
 
 
-def _boolean(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    raise InvalidRequest(
-        "Invalid first_invoice_from_vendor_review: must be a boolean.",
-        code="parameter_invalid_boolean",
-        param="first_invoice_from_vendor_review",
-    )
+def _boolean(param: str) -> Callable[[Any], bool]:
+    def parse(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if value in ("true", "false"):
+            return value == "true"
+        raise InvalidRequest(
+            f"Invalid {param}: must be a boolean.", code="parameter_invalid_boolean", param=param
+        )
+
+    return parse
 
 
 _UNSET: Any = object()
@@ -177,7 +179,8 @@ def update_settings(
             "max_auto_amount": _limits,
             "allowed_currencies": _currencies,
             "trusted_senders": lambda v: _trusted(session, account_id, v),
-            "first_invoice_from_vendor_review": _boolean,
+            "first_invoice_from_vendor_review": _boolean("first_invoice_from_vendor_review"),
+            "first_time_sender_review": _boolean("first_time_sender_review"),
         }
         for name, value in rules.items():
             updated[name] = parsers[name](value)

@@ -86,6 +86,7 @@ def _route(session: Session, services: Services, claim: Claim) -> None:
                 rules_for(session, row.account_id),
                 sender_of(row),
                 vendor_is_new=seen.vendor_is_new,
+                sender_is_new=seen.sender_is_new,
             ),
         ],
     )

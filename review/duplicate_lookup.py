@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.alias_invoices import AliasInvoice
@@ -75,6 +75,7 @@ class Seen:
 
     match: Match | None
     vendor_is_new: bool  # no earlier document from this vendor (or none could be read)
+    sender_is_new: bool  # no billed document of the tenant came from this address
 
 
 def compare_with_earlier(session: Session, row: AliasInvoice, result: dict[str, Any]) -> Seen:
@@ -82,7 +83,30 @@ def compare_with_earlier(session: Session, row: AliasInvoice, result: dict[str, 
     facts = record_facts(row, result)
     earlier = earlier_documents(session, row)
     known_vendor = facts.vendor is not None and any(e.facts.vendor == facts.vendor for e in earlier)
-    return Seen(best_match(facts, earlier), not known_vendor)
+    return Seen(best_match(facts, earlier), not known_vendor, not _known_sender(session, row))
+
+
+def _known_sender(session: Session, row: AliasInvoice) -> bool:
+    """Whether a document of this tenant from the same address was billed before: one a person
+    approved or the gate billed, not one still in review or rejected."""
+    sender = (row.sender_email or "").strip().lower()
+    if not sender:
+        return False
+    return (
+        session.scalar(
+            select(AliasInvoice.id)
+            .where(
+                AliasInvoice.customer_id == row.customer_id,
+                AliasInvoice.account_id == row.account_id,
+                AliasInvoice.livemode == row.livemode,
+                AliasInvoice.status.in_((S.PROCESSED, S.PAID)),
+                func.lower(AliasInvoice.sender_email) == sender,
+                AliasInvoice.id != row.id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def duplicate_message(match: Match) -> str:

@@ -23,6 +23,9 @@ class Rules:
     trusted_senders: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # The first invoice of a vendor the tenant never had before waits for a person.
     first_invoice_from_vendor_review: bool = False
+    # A sender none of the tenant's billed documents came from waits for a person; so does a
+    # known sender's message that failed authentication (it may be forged in their name).
+    first_time_sender_review: bool = False
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> Rules:
@@ -32,6 +35,7 @@ class Rules:
             allowed_currencies=tuple(data.get("allowed_currencies") or ()),
             trusted_senders={k: tuple(v) for k, v in (data.get("trusted_senders") or {}).items()},
             first_invoice_from_vendor_review=bool(data.get("first_invoice_from_vendor_review")),
+            first_time_sender_review=bool(data.get("first_time_sender_review")),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -40,6 +44,7 @@ class Rules:
             "allowed_currencies": list(self.allowed_currencies),
             "trusted_senders": {k: list(v) for k, v in self.trusted_senders.items()},
             "first_invoice_from_vendor_review": self.first_invoice_from_vendor_review,
+            "first_time_sender_review": self.first_time_sender_review,
         }
 
 
@@ -53,7 +58,12 @@ class Sender:
 
 
 def rule_reasons(
-    result: Mapping[str, Any], rules: Rules, sender: Sender, *, vendor_is_new: bool
+    result: Mapping[str, Any],
+    rules: Rules,
+    sender: Sender,
+    *,
+    vendor_is_new: bool,
+    sender_is_new: bool,
 ) -> list[dict[str, Any]]:
     """The reasons of every rule that holds this document."""
     return [
@@ -61,6 +71,7 @@ def rule_reasons(
         *currency_not_allowed(result, rules),
         *sender_not_trusted(rules, sender),
         *first_invoice_from_vendor(result, rules, vendor_is_new),
+        *first_time_sender(rules, sender, sender_is_new),
     ]
 
 
@@ -131,3 +142,16 @@ def first_invoice_from_vendor(
             "message": f"The first invoice from {vendor} for this tenant.",
         }
     ]
+
+
+def first_time_sender(rules: Rules, sender: Sender, sender_is_new: bool) -> list[dict[str, Any]]:
+    if not rules.first_time_sender_review:
+        return []
+    who = sender.email or "an unknown sender"
+    if sender_is_new:
+        message = f"The first bill from {who} for this tenant."
+    elif sender.authenticated is False:
+        message = f"{who} sent bills before, but this message did not prove it came from them."
+    else:
+        return []
+    return [{"code": "first_time_sender", "field": None, "message": message}]

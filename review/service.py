@@ -28,6 +28,7 @@ from review.corrections import (
     seed_data,
     validate_corrections,
 )
+from review.duplicate_lookup import record_facts
 from review.items import Scope, emit_item, get_item
 
 
@@ -104,6 +105,9 @@ def approve(
     # The document's other figures (vendor, prepaid, gross) still describe it; corrections win.
     document = {**extraction.result, **data}
     pr = bill_alias_invoice(session, row, document, public_url=public_url, now=now)
+    if changed:
+        # Later copies are compared with what was billed, not with the misread values.
+        record_facts(row, document)
     lifecycle.approved(session, row.id, data=data, payment_request_id=pr.id, now=now)
     audit.record_corrections(
         session, item.id, changed, now=now, actor=decider.reviewer, via=decider.via

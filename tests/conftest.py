@@ -42,6 +42,12 @@ def need_shared(path: Path) -> Path:
     return path
 
 
+def shared_files(root: Path, suffixes: set[str]) -> list[Path]:
+    """The files of a corpus under ../shared; when it is absent, [root] alone, so a test
+    parametrised over them runs once and its need_shared(path) names why it skips."""
+    return sorted(p for p in root.rglob("*") if p.suffix in suffixes) or [root]
+
+
 class FakeClock:
     """The one thing we fake: time."""
 

@@ -43,6 +43,7 @@ class SettingsUpdate(BaseModel):
     # Per alias id: addresses or domains it accepts bills from ("" = anyone).
     trusted_senders: dict[str, list[str] | Literal[""]] | Literal[""] | None = None
     first_invoice_from_vendor_review: bool | None = None
+    first_time_sender_review: bool | None = None
     expand: list[str] | None = None
 
 
@@ -51,6 +52,7 @@ RULES = (
     "allowed_currencies",
     "trusted_senders",
     "first_invoice_from_vendor_review",
+    "first_time_sender_review",
 )
 
 

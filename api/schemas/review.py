@@ -87,6 +87,9 @@ class AccountSettings(ApiObject):
         description="Per email alias id: the addresses or domains it accepts bills from."
     )
     first_invoice_from_vendor_review: bool
+    first_time_sender_review: bool = Field(
+        description="A sender none of the tenant's billed documents came from waits for review."
+    )
 
 
 class SettingChange(ApiObject):

@@ -59,6 +59,7 @@ def _parse(form: dict[str, Any]) -> dict[str, Any]:
         "allowed_currencies": codes,
         "trusted_senders": trusted,
         "first_invoice_from_vendor_review": form.get("first_invoice_from_vendor_review") == "on",
+        "first_time_sender_review": form.get("first_time_sender_review") == "on",
     }
 
 

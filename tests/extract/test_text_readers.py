@@ -17,22 +17,17 @@ Positions: every word both readers give has its box within half a line height.
 from __future__ import annotations
 
 import collections
-import os
 
-import pytest
 from extract_testkit import CORPUS
 
 from extract.layout import Word
 from extract.pdfio import merge_split_capitals, read_text_pages
 from extract.pdftext import page_words
+from tests.conftest import need_shared
 
 
 def corpus_pdfs() -> list:  # type: ignore[type-arg]
-    if not CORPUS.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail("../shared/corpus/invoices is missing in CI")
-        pytest.skip("../shared/corpus/invoices is not present")
-    return sorted(CORPUS.rglob("*.pdf"))
+    return sorted(need_shared(CORPUS).rglob("*.pdf"))
 
 
 def fast_pages(data: bytes) -> list[list[Word]]:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from models.alias_invoices import AliasInvoice
 from models.services import Services
+from tests.conftest import need_shared
 from tests.ingest.conftest import make_alias
 from tests.ingest.test_mime import CORPUS_FILES, EMAIL_CORPUS
 from tests.mail import crlf
@@ -45,12 +46,12 @@ def as_sent(path: Path) -> bytes:
 
 
 WINMAIL = EMAIL_CORPUS / "mimekit/tnef/MAPI_ATTACH_DATA_OBJ.winmail.dat"
-# Without ../shared there is nothing to replay (test_mime's test_corpus_is_present says why).
 SAMPLES = [*CORPUS_FILES, *([WINMAIL] if WINMAIL.exists() else [])]
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: str(p.relative_to(EMAIL_CORPUS)))
 def test_corpus_sample_over_smtp(path: Path, services: Services, smtp_port: int) -> None:
+    need_shared(path)
     make_alias(services)
     with smtplib.SMTP("127.0.0.1", smtp_port, timeout=60) as client:
         client.ehlo()

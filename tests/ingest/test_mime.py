@@ -12,12 +12,12 @@ import pytest
 import ingest.mime
 from ingest.mime import parse_mail
 from ingest.mime_split import split_message
-from tests.conftest import SHARED, need_shared
+from tests.conftest import SHARED, need_shared, shared_files
 from tests.mail import crlf
 from tests.pdfs import invoice_pdf
 
 EMAIL_CORPUS = SHARED / "corpus" / "email"
-CORPUS_FILES = sorted(p for p in EMAIL_CORPUS.rglob("*") if p.suffix in {".eml", ".msg"})
+CORPUS_FILES = shared_files(EMAIL_CORPUS, {".eml", ".msg"})
 
 # What a person finds in each corpus sample: the PDFs an invoice pipeline must pick up.
 EXPECTED_PDFS = {
@@ -39,14 +39,9 @@ EXPECTED_PDFS = {
 }
 
 
-def test_corpus_is_present() -> None:
-    need_shared(EMAIL_CORPUS)
-    assert CORPUS_FILES, f"email corpus missing at {EMAIL_CORPUS}"
-
-
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: str(p.relative_to(EMAIL_CORPUS)))
 def test_every_corpus_message_parses(path: Path) -> None:
-    parsed = parse_mail(path.read_bytes())
+    parsed = parse_mail(need_shared(path).read_bytes())
     name = str(path.relative_to(EMAIL_CORPUS))
     if name in EXPECTED_PDFS:
         assert [p.filename for p in parsed.documents] == EXPECTED_PDFS[name]
@@ -113,7 +108,7 @@ def test_zip_members_that_are_not_pdfs_are_ignored() -> None:
 def test_the_boundary_splitter_reads_mail_as_the_feed_parser_does(
     path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    raw = crlf(path.read_bytes())
+    raw = crlf(need_shared(path).read_bytes())
     fast = parse_mail(raw)
     monkeypatch.setattr(ingest.mime, "split_message", lambda raw: None)
     assert parse_mail(raw) == fast

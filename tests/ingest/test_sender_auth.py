@@ -29,6 +29,7 @@ from tests.ingest.conftest import make_alias
 from tests.mail import crlf, mail_with_pdfs
 from tests.pdfs import invoice_pdf
 from tests.pipeline.conftest import drain
+from tests.pipeline.test_tenant_emails import body, outbox
 
 TO = "jane.doe@casapay.me"
 
@@ -241,6 +242,10 @@ def test_with_enforcement_a_forged_landlord_is_held_and_an_authenticated_one_is_
             "possible_duplicate",
         ]
         assert forged_row.sender_auth["enforced"] is True  # type: ignore[index]
+    # The tenant is told why this one waits, and that a person checks it before any payment.
+    (held,) = [m for m in outbox(services) if "waiting for a check" in str(m["Subject"])]
+    assert held["Reply-To"] == f"jane.doe+{forged_row.id}@casapay.me"
+    assert "was not authenticated" in " ".join(body(held).split())
 
 
 def test_checked_without_enforcement_records_but_holds_nothing(

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from cli import WorkerRuntime, start_worker
 from models.services import Services
+from models.unit_of_work import unit_of_work
+from review.service import Decider, approve
 from tests.ingest.conftest import smtp_port  # noqa: F401  (the SMTP receiver, for reply tests)
 
 
@@ -24,3 +27,19 @@ def drain(services: Services) -> None:
             broker.join(name, fail_fast=True)  # type: ignore[attr-defined]
         if all(broker.queues[n].qsize() == 0 for n in ("extract", "route", "notify")):  # type: ignore[attr-defined]
             return
+
+
+def approve_as_ops(
+    services: Services, item_id: str, corrections: dict[str, Any] | None = None
+) -> None:
+    """A reviewer approves the item (with corrections), as the workbench would."""
+    with unit_of_work(services) as session:
+        approve(
+            session,
+            item_id,
+            corrections or {},
+            scope=None,
+            decider=Decider("ops:maria", "ops_user:1"),
+            public_url="http://testserver",
+            now=services.clock(),
+        )

@@ -6,14 +6,14 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from cli import WorkerRuntime
+from models.accounts import Account
+from models.db import transaction
 from models.invoices import Invoice
 from models.review import ReviewItem
 from models.services import Services
-from models.unit_of_work import unit_of_work
-from review.service import Decider, approve
 from tests.ingest.conftest import make_alias
 from tests.pdfs import invoice_pdf, scanned_pdf
-from tests.pipeline.conftest import drain
+from tests.pipeline.conftest import approve_as_ops, drain
 from tests.pipeline.test_pipeline import deliver, row
 
 
@@ -78,16 +78,7 @@ def test_a_rescan_waits_for_review_and_approving_bills_it(
     (reason,) = [r for r in item.reasons if r["code"] == "possible_duplicate"]
     assert reason["duplicate_of"] == first and "amount" in reason["matched"]
     assert reason["message"].startswith(f"Looks like {first} (payment requested on ")
-    with unit_of_work(services) as session:
-        approve(
-            session,
-            item.id,
-            {},
-            scope=None,
-            decider=Decider("ops:maria", "ops_user:1"),
-            public_url="http://testserver",
-            now=services.clock(),
-        )
+    approve_as_ops(services, item.id)
     assert row(services, rescan).status == "processed" and invoices(services) == 2
 
 
@@ -105,3 +96,25 @@ def test_two_months_of_the_same_rent_are_both_billed(
     assert row(services, jan).status == "processed"
     assert row(services, feb).status == "processed"
     assert row(services, feb).duplicate_of is None and invoices(services) == 2
+
+
+def test_a_copy_is_compared_with_what_the_reviewer_corrected(
+    services: Services, worker: WorkerRuntime
+) -> None:
+    alias = make_alias(services)
+    with transaction(services.sessions) as session:
+        session.get_one(Account, alias.account_id).review_threshold = 0.99
+    (first,) = deliver(services, invoice_pdf(), message_id="<a@x>")
+    drain(services)
+    with services.sessions() as session:
+        item = session.scalars(select(ReviewItem)).one()
+    # The reviewer bills 1,200.00: the parking line was cancelled with the landlord.
+    approve_as_ops(services, item.id, {"total_amount": 120000})
+    # The landlord's corrected bill: same invoice, other bytes, printing what was billed.
+    corrected = invoice_pdf(lines=(("Monthly rent - Unit 4B", "1,200.00"),), total="1,200.00")
+    (copy,) = deliver(services, corrected, message_id="<b@x>")
+    drain(services)
+    again = row(services, copy)
+    assert again.error_code == "duplicate_invoice", again.status
+    assert again.duplicate_of and again.duplicate_of["alias_invoice"] == first
+    assert "amount" in again.duplicate_of["matched"] and invoices(services) == 1

@@ -14,18 +14,27 @@ ANYONE = Sender("alias_1", "billing@northside.example", None)
 
 
 def codes(
-    rules: Rules, doc: dict[str, Any] = DOC, sender: Sender = ANYONE, new: bool = False
+    rules: Rules,
+    doc: dict[str, Any] = DOC,
+    sender: Sender = ANYONE,
+    new: bool = False,
+    new_sender: bool = False,
 ) -> list[str]:
-    return [r["code"] for r in rule_reasons(doc, rules, sender, vendor_is_new=new)]
+    reasons = rule_reasons(doc, rules, sender, vendor_is_new=new, sender_is_new=new_sender)
+    return [r["code"] for r in reasons]
 
 
 def test_no_rules_hold_nothing() -> None:
-    assert codes(Rules(), new=True) == []
+    assert codes(Rules(), new=True, new_sender=True) == []
 
 
 def test_an_amount_over_the_limit_names_the_rule_and_both_amounts() -> None:
     (reason,) = rule_reasons(
-        DOC, Rules(max_auto_amount={"eur": 100000}), ANYONE, vendor_is_new=False
+        DOC,
+        Rules(max_auto_amount={"eur": 100000}),
+        ANYONE,
+        vendor_is_new=False,
+        sender_is_new=False,
     )
     assert reason["code"] == "over_auto_amount_limit"
     assert reason["message"] == (
@@ -64,6 +73,17 @@ def test_the_first_invoice_from_a_vendor_when_asked() -> None:
     assert codes(rules, new=False) == []
 
 
+def test_a_first_time_sender_or_a_known_one_that_failed_authentication_when_asked() -> None:
+    rules = Rules(first_time_sender_review=True)
+    assert codes(rules, new_sender=True) == ["first_time_sender"]
+    assert codes(rules, new_sender=False) == []  # known, not checked
+    assert codes(rules, sender=Sender("alias_1", "billing@northside.example", True)) == []
+    forged = Sender("alias_1", "billing@northside.example", False)
+    (reason,) = rule_reasons(DOC, rules, forged, vendor_is_new=False, sender_is_new=False)
+    assert reason["code"] == "first_time_sender" and "did not prove" in reason["message"]
+    assert codes(Rules(), new_sender=True) == []  # off by default
+
+
 def test_rules_survive_their_json() -> None:
-    rules = Rules({"eur": 5}, ("eur",), {"alias_1": ("a.example",)}, True)
+    rules = Rules({"eur": 5}, ("eur",), {"alias_1": ("a.example",)}, True, True)
     assert Rules.from_json(rules.to_json()) == rules

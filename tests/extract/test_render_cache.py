@@ -1,0 +1,106 @@
+"""Page renders are kept between attempts at the same document (a bounded local directory):
+a retry, in this process or a fresh reader process, reads the kept render instead of rendering."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from extract import ExtractConfig, ExtractionFailed, extract_document
+from extract.render_cache import RenderCache, document_hash
+from extract.sandbox import Sandbox, SandboxLimits
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pdfs"
+SCAN = (FIXTURES / "scan_es_invoice.pdf").read_bytes()
+TOTAL = 143990
+
+
+def config(cache: Path) -> ExtractConfig:
+    return ExtractConfig(
+        reference_date=datetime.date(2025, 6, 1),
+        use_embedded_xml=False,
+        render_cache_dir=str(cache),
+    )
+
+
+def blank_in_place_of_the_render(cache: Path, data: bytes) -> None:
+    """Replace the kept render of page 1 with a blank page of the same size: a reading that
+    then finds nothing can only have come from the cache."""
+    store = RenderCache(cache)
+    kept = store.get(document_hash(data), 0, 300)
+    assert kept is not None
+    blank = Image.new("L", kept.size, 255)
+    blank.info["dpi"] = kept.info["dpi"]
+    store.put(document_hash(data), 0, 300, blank)
+
+
+def test_a_retry_reads_the_render_the_first_attempt_kept(tmp_path: Path) -> None:
+    first = extract_document(SCAN, config(tmp_path))
+    assert first.value("total_amount") == TOTAL
+    assert [p.name for p in tmp_path.iterdir()] == [f"{document_hash(SCAN)}-p0-300dpi.render"]
+
+    again = extract_document(SCAN, config(tmp_path))
+    assert again.to_json()["fields"] == first.to_json()["fields"]
+
+    blank_in_place_of_the_render(tmp_path, SCAN)
+    with pytest.raises(ExtractionFailed) as failed:
+        extract_document(SCAN, config(tmp_path))
+    assert failed.value.code == "no_amount_found"  # it read the blank page it was given
+
+
+def test_a_retry_in_a_fresh_reader_process_reuses_the_render(tmp_path: Path) -> None:
+    limits = SandboxLimits(processes=1)
+    first_reader = Sandbox(limits)
+    try:
+        assert first_reader.extract(SCAN, config(tmp_path)).value("total_amount") == TOTAL
+    finally:
+        first_reader.close()  # the attempt's reader is gone, as after a crash or a restart
+    blank_in_place_of_the_render(tmp_path, SCAN)
+    retry_reader = Sandbox(limits)
+    try:
+        with pytest.raises(ExtractionFailed) as failed:
+            retry_reader.extract(SCAN, config(tmp_path))
+        assert failed.value.code == "no_amount_found"
+    finally:
+        retry_reader.close()
+
+
+def test_a_damaged_render_file_is_rendered_again(tmp_path: Path) -> None:
+    extract_document(SCAN, config(tmp_path))
+    (kept,) = tmp_path.iterdir()
+    kept.write_bytes(b"not a render")
+    assert extract_document(SCAN, config(tmp_path)).value("total_amount") == TOTAL
+    assert RenderCache(tmp_path).get(document_hash(SCAN), 0, 300) is not None
+
+
+def test_without_a_cache_directory_nothing_is_kept(tmp_path: Path) -> None:
+    plain = dataclasses.replace(config(tmp_path), render_cache_dir=None)
+    assert extract_document(SCAN, plain).value("total_amount") == TOTAL
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cache_keeps_within_its_bound_dropping_the_least_recently_used(
+    tmp_path: Path,
+) -> None:
+    page = Image.effect_noise((400, 400), 64).convert("L")  # noise: it barely compresses
+    page.info["dpi"] = (300.0, 300.0)
+    RenderCache(tmp_path / "probe").put("probe", 0, 300, page)
+    (probe,) = (tmp_path / "probe").iterdir()
+    cache = tmp_path / "cache"
+    store = RenderCache(cache, max_bytes=int(3.5 * probe.stat().st_size))  # three pages fit
+    for index in range(3):
+        store.put("doc", index, 300, page)
+        past = time.time() - 100 + index
+        os.utime(store.path("doc", index, 300), (past, past))
+    assert store.get("doc", 0, 300) is not None  # used again: now the most recent
+    store.put("doc", 3, 300, page)
+    kept = sorted(p.name for p in cache.iterdir())
+    assert "doc-p0-300dpi.render" in kept and "doc-p3-300dpi.render" in kept
+    assert "doc-p1-300dpi.render" not in kept
+    assert sum(p.stat().st_size for p in cache.iterdir()) <= store.max_bytes
