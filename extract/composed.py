@@ -58,6 +58,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             ),
         )
     )
+    # The same key after a document title on one line ("Recibo de alquiler Referencia: X",
+    # "Facture Réf. : X"), unless it is someone else's ("Your reference:", "Su referencia:").
+    out.append(
+        (
+            "reference",
+            re.compile(
+                r"(?<=\s)(?<!your )(?<!uw )(?<!su )(?<!ihre )(?<!votre )(?<!vostro )"
+                r"(?<!vostra )(?<!vs\. )(?<!our )(?<!unsere )(?<!notre )(?<!nuestra )"
+                r"(?:ref|rif|reference|referenz|referencia|riferimento|kenmerk)\.?\s*:"
+            ),
+        )
+    )
     net = r"(?:" + _alt(NET_QUALIFIERS) + r")\.?\s+(?:" + _alt(TAX_WORDS) + r")\b"
     out.append(("subtotal", re.compile(r"\b(?:\w+\s+)?" + net)))
     levy = (

@@ -206,8 +206,7 @@ def _from_text(
         fallback = _fallback_total(labelled, cur)
         if fallback is not None:
             fields["total_amount"] = fallback
-    receipt_like = any(c.label in ("tendered", "change") for c in cands)
-    if not receipt_like:
+    if not receipt_like(cands):
         settle(fields, pages, amounts.paid_in_full)
     if currency is not None:
         fields["currency"] = _fv(currency)
@@ -244,6 +243,12 @@ def _from_text(
                 )
     facts = collect_facts(pages, labelled, cands, amounts, fields, order, languages)
     return fields, languages, doc_type, type_reasons, facts
+
+
+def receipt_like(cands: list[Candidate]) -> bool:
+    """A till receipt prints both cash tendered and change; one such word alone ("Cambio de
+    cerradura", a lock change) is an item, not a receipt."""
+    return all(any(c.label == k for c in cands) for k in ("tendered", "change"))
 
 
 def _unhedged(cands: list[Candidate]) -> list[Candidate]:

@@ -229,3 +229,39 @@ def test_a_page_paying_another_account_with_another_number_is_another_invoice() 
     assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == 2
     same = [first, page(2, "0060944", "IBAN DE89 3704 0044 0532 0130 00")]
     assert count_documents(same, collect(label_index(same), "DMY", LANGS)) == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "value"),
+    [
+        ("FATTURA Numero fattura: 2025-88860", "2025-88860"),
+        ("Recibo de alquiler Referencia: HV 65/25", "HV 65/25"),
+        ("Facture de prestations Réf. : FA 11/24", "FA 11/24"),
+    ],
+)
+def test_a_reference_key_after_the_title_on_one_line_is_read(row: str, value: str) -> None:
+    page = _page([[(50, row)]])
+    refs = [c.value for c in collect(label_index([page]), "DMY", LANGS) if c.label == "reference"]
+    assert refs == [value]
+
+
+def test_someone_elses_reference_is_not_the_invoice_number() -> None:
+    page = _page([[(50, "Invoice Your reference: AB-1234")]])
+    refs = [c for c in collect(label_index([page]), "DMY", LANGS) if c.label == "reference"]
+    assert all(c.value != "AB-1234" for c in refs)
+
+
+def test_an_exemption_citing_its_paragraph_after_a_space_is_read() -> None:
+    from extract.settlement import vat_exempt
+
+    page = _page([[(50, "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet.")]])
+    assert vat_exempt([page])
+
+
+def test_one_till_word_in_an_item_does_not_make_a_receipt() -> None:
+    from extract.engine import receipt_like
+
+    item = _page([[(50, "Cambio de cerradura"), (300, "1"), (400, "82,78")]])
+    assert not receipt_like(collect(label_index([item]), "DMY", LANGS))
+    till = _page([[(50, "Cash"), (400, "100.00")], [(50, "Change"), (400, "17.22")]])
+    assert receipt_like(collect(label_index([till]), "DMY", LANGS))
