@@ -322,7 +322,9 @@ def _reference_for(
     strong = fold(ls.segment.text[hit.start : hit.end]).strip(" .:#") not in _WEAK_REF
     for place, sub in _open_places(ls, hit, stop, hit_index, max_below=1):
         tokens = [
-            m for m in REF_TOKEN_RE.finditer(sub) if m.group(0).lower().strip("#.:") not in _FILLER
+            m
+            for m in REF_TOKEN_RE.finditer(sub)
+            if m.group(0).lower().strip("#.:") not in _FILLER and not _label_tail(sub, m)
         ][:4]
         span = _id_run(sub, tokens)
         if span is None:
@@ -345,6 +347,12 @@ def _reference_for(
 
 
 _WEAK_REF = frozenset(("n°", "no", "nr", "ref", "rif", "nummer", "factuur", "invoice"))
+
+
+def _label_tail(sub: str, m: re.Match[str]) -> bool:
+    """A word of letters right before a colon still belongs to the label ("Numero fattura:"
+    when the match stopped at "numero"), it is not the value."""
+    return m.group(0).isalpha() and sub[m.end() :].lstrip().startswith(":")
 
 
 def date_from(value: object) -> datetime.date | None:

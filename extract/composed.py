@@ -58,6 +58,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             ),
         )
     )
+    # The same key after a document title on one line ("Recibo de alquiler Referencia: X",
+    # "Facture Réf. : X"), unless it is someone else's ("Your reference:", "Su referencia:").
+    out.append(
+        (
+            "reference",
+            re.compile(
+                r"(?<=\s)(?<!your )(?<!uw )(?<!su )(?<!ihre )(?<!votre )(?<!vostro )"
+                r"(?<!vostra )(?<!vs\. )(?<!our )(?<!unsere )(?<!notre )(?<!nuestra )"
+                r"(?:ref|rif|reference|referenz|referencia|riferimento|kenmerk)\.?\s*:"
+            ),
+        )
+    )
     net = r"(?:" + _alt(NET_QUALIFIERS) + r")\.?\s+(?:" + _alt(TAX_WORDS) + r")\b"
     out.append(("subtotal", re.compile(r"\b(?:\w+\s+)?" + net)))
     levy = (
@@ -74,11 +86,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
     return out
 
 
+# A key that names a date ("Lieferdatum:", "Delivery date:", "Fecha de pedido:") is a date's
+# label, never an identifier's, whatever its subject.
+_DATE_KEY_RE = re.compile(r"dat(?:e|um|a)\b|\bfecha\b|period|zeitraum")
+
+
 def composed_labels(folded: str) -> list[tuple[str, int, int]]:
     """(label, start, end) spans found by composition, longest first per position."""
     found = []
     for label, rx in _patterns():
         for m in rx.finditer(folded):
             if m.end() > m.start():
+                if label == "other_id" and _DATE_KEY_RE.search(m.group()):
+                    continue
                 found.append((label, m.start(), m.end()))
     return found

@@ -168,12 +168,32 @@ def detect_currency(
             reasons = ("several_currencies_on_document",)
     page_no, bbox, source = evidence[cur]
     if kinds.get(cur) == {"symbol:ocr"}:
-        if iban is not None and _IBAN_CURRENCY.get(iban[:2]) == cur:
+        countries = {iban[:2]} if iban is not None else set(labelled_iban_countries(pages))
+        if countries and all(_IBAN_CURRENCY.get(c) == cur for c in countries):
             reasons += ("currency_symbol_agrees_with_iban_country",)
         else:
             conf = min(conf, 0.6)
             reasons += ("currency_symbol_read_by_ocr_only",)
     return Found(cur, conf, page_no, bbox, source, reasons)
+
+
+_LABELLED_IBAN_RE = re.compile(r"\biban\W{0,3}([a-z]{2})[0-9oqdilsbzg]{2}\b")
+
+
+def labelled_iban_countries(pages: list[PageLayout]) -> tuple[str, ...]:
+    """Country codes of IBANs printed after an "IBAN" label, read even where OCR garbled the
+    account digits (their checksum then fails): the payee's country is a second glyph read,
+    independent of the currency symbol's."""
+    from extract.iban import IBAN_LENGTH
+
+    found = []
+    for page in pages:
+        for line in page.lines:
+            for m in _LABELLED_IBAN_RE.finditer(fold(line.text)):
+                country = m.group(1).upper()
+                if country in IBAN_LENGTH:
+                    found.append(country)
+    return tuple(dict.fromkeys(found))
 
 
 def printed_currencies(pages: list[PageLayout]) -> tuple[str, ...]:

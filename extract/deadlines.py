@@ -26,6 +26,7 @@ from extract.lexicon.dates import (
     HEDGES,
     ON_RECEIPT,
 )
+from extract.numbers import find_amounts
 from extract.textfields import Found
 
 
@@ -45,6 +46,9 @@ _STRONG_CONNECTIVE_RE = re.compile(
     r"voor|antes|a mas tardar|entro|deadline|frist|termin|date limite|echeance|due date|"
     r"vervaldatum|vencimiento|scadenza|fecha limite|fristgerecht)\b"
 )
+# A deadline that points elsewhere for its date: "à la date prévue dans votre bail", "en la
+# fecha indicada en su contrato", "zum vereinbarten Termin".
+_DATE_NOUN_RE = re.compile(r"\b(?:date|datum|termin|fecha|data|scadenza|echeance|frist)\b")
 _HEDGE_RE = re.compile(r"(?<!\w)(?:" + _alt(HEDGES) + r")(?!\w)")
 _DISCOUNT_RE = re.compile(_alt(DISCOUNT_WORDS))
 _RECEIPT_RE = re.compile(r"(?<!\w)(?:" + _alt(ON_RECEIPT) + r")(?!\w)")
@@ -69,16 +73,26 @@ class _Sentence:
     folded: str
     own: int  # characters belonging to this line
     segments: list[Segment]
+    lead: str = ""  # the previous line's unfinished sentence, folded (a wrapped verb)
 
 
 def _sentences(pages: list[PageLayout]) -> Iterator[_Sentence]:
     for page in pages:
+        lead = ""
         for i, line in enumerate(page.lines):
             text = " ".join(s.text for s in line.segments)
             own = len(text)
             if i + 1 < len(page.lines):
                 text += " " + " ".join(s.text for s in page.lines[i + 1].segments)
-            yield _Sentence(page, text, fold(text), own, line.segments)
+            yield _Sentence(page, text, fold(text), own, line.segments, lead)
+            lead = _unfinished(fold(" ".join(s.text for s in line.segments)))
+
+
+def _unfinished(folded: str) -> str:
+    """The last sentence of a line when the line does not end it (it wraps onto the next)."""
+    if re.search(r"[.;!?:]\s*$", folded):
+        return ""
+    return folded[_clause_start(folded, len(folded)) :]
 
 
 def _clause_start(folded: str, pos: int) -> int:
@@ -93,6 +107,16 @@ def hedged(folded: str) -> bool:
     return bool(_HEDGE_RE.search(folded))
 
 
+def paying_words(folded: str) -> bool:
+    """A verb or noun of paying or owing ("zahlbar", "échéance", "vence", "pay")."""
+    return bool(_VERB_RE.search(folded))
+
+
+def settled_clause(folded: str) -> bool:
+    """Wording of something already done ("payment received on ...")."""
+    return bool(_DONE_RE.search(folded))
+
+
 def due_in_sentence(
     pages: list[PageLayout], order: str, languages: tuple[str, ...]
 ) -> Found | None:
@@ -103,6 +127,8 @@ def due_in_sentence(
                 break  # the next line's own dates are read on its turn
             start = _clause_start(s.folded, dm.start)
             clause = s.folded[start : dm.start]
+            if start == 0 and s.lead:
+                clause = s.lead + " " + clause  # "... kindly transfer the / amount by <date>"
             after = re.split(r"[,.;!?](?!\d)", s.folded[dm.end :], maxsplit=1)[0]
             if not _BEFORE_DATE_RE.search(clause):
                 continue
@@ -134,8 +160,8 @@ def due_from_days(pages: list[PageLayout], issue: datetime.date | None) -> Found
     for s in _sentences(pages):
         line = s.folded[: s.own]
         m = _DAYS_RE.search(line) or _NET_RE.search(line)
-        if m is None:
-            continue
+        if m is None or _inside_amount(line, m.start("days"), m.end("days")):
+            continue  # "Summe netto 10'096.98" is no "Net 10"
         if not (_VERB_RE.search(line) or _TERMS_WORDS_RE.search(line)):
             continue  # "delivery within 14 days" is not a payment term
         around = line[max(0, m.start() - 40) : m.end() + 40]
@@ -156,6 +182,21 @@ def due_from_days(pages: list[PageLayout], issue: datetime.date | None) -> Found
     return None
 
 
+def _inside_amount(text: str, start: int, end: int) -> bool:
+    """The digits are part of a printed amount (thousands separators of any style)."""
+    return any(
+        a.start <= start and end <= a.end and a.end - a.start > end - start
+        for a in find_amounts(text)
+    )
+
+
+def _forecast(folded: str) -> bool:
+    """A hedge before the paying word makes a forecast ("next bill due ..."); one after it
+    qualifies a deadline ("entro la data prevista dal contratto")."""
+    hedge, verb = _HEDGE_RE.search(folded), _VERB_RE.search(folded)
+    return hedge is not None and (verb is None or hedge.start() < verb.start())
+
+
 def deadline_without_date(pages: list[PageLayout], labelled: list[LabelledSegment]) -> bool:
     """The document talks about a payment deadline (a due label, a pay-by sentence, terms)."""
     for ls in labelled:
@@ -166,9 +207,11 @@ def deadline_without_date(pages: list[PageLayout], labelled: list[LabelledSegmen
                 return True  # a due label (not an empty table column) without a readable date
     for s in _sentences(pages):
         line = s.folded[: s.own]
-        if _RECEIPT_RE.search(line) or hedged(line) or _DONE_RE.search(line):
+        if _RECEIPT_RE.search(line) or _DONE_RE.search(line) or _forecast(line):
             continue
-        if _VERB_RE.search(line) and (_STRONG_CONNECTIVE_RE.search(line) or _EOM_RE.search(line)):
+        if _VERB_RE.search(line) and (
+            _STRONG_CONNECTIVE_RE.search(line) or _EOM_RE.search(line) or _DATE_NOUN_RE.search(line)
+        ):
             return True
     return False
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
 from extract.calibration import calibrated
 from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
+from extract.carry import drop_carried
 from extract.config import ExtractConfig
 from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
@@ -19,7 +20,7 @@ from extract.deadlines import due_from_days, due_in_sentence, hedged
 from extract.einvoice import EInvoice, parse_einvoice
 from extract.facts import collect_facts
 from extract.fingerprint import text_fingerprint
-from extract.gate import Facts, assess
+from extract.gate import Facts, assess, confirmations
 from extract.guard import failure_boundary
 from extract.layout import PageLayout
 from extract.lexicon import fold
@@ -27,7 +28,7 @@ from extract.line_items import extract_line_items
 from extract.numbers import find_amounts, to_minor
 from extract.paycodes import payment_evidence
 from extract.reading import document_kind, open_source, read_layouts
-from extract.result import Extraction, ExtractionFailed, FieldValue
+from extract.result import Check, Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
 from extract.settlement import settle
 from extract.source import DocumentSource
@@ -88,6 +89,7 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
     )
     fields, code_checks, code_blockers = payment_evidence(source.payment_codes(), fields)
     checks = run_checks(fields) + code_checks
+    fields = _confirmed_total(fields, checks, facts)
     blockers = assess(fields, checks, facts, upstream=code_blockers)
     raw, score_reasons = score(fields, checks, doc_type, config.reference_date)
     value = calibrated(raw)
@@ -106,6 +108,34 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
         text_fingerprint=text_fingerprint(line.text for p in pages for line in p.lines),
         blockers=blockers,
     )
+
+
+# What an independently confirmed total is worth, whatever its label (or lack of one) said.
+CONFIRMED_TOTAL_CONFIDENCE = 0.9
+
+
+def _confirmed_total(
+    fields: dict[str, FieldValue], checks: list[Check], facts: Facts
+) -> dict[str, FieldValue]:
+    """A total found without a strong label (the largest amount of a letter) that net + printed
+    tax, the line items or a payment code confirm is as sure as a labelled one: the figures
+    agree independently of how it was found."""
+    total = fields.get("total_amount")
+    if total is None or total.confidence >= CONFIRMED_TOTAL_CONFIDENCE:
+        return fields
+    how = confirmations(fields, checks, facts)
+    if not how or how == ["strong_label_without_arithmetic"]:
+        return fields
+    out = dict(fields)
+    out["total_amount"] = FieldValue(
+        total.value,
+        CONFIRMED_TOTAL_CONFIDENCE,
+        total.source,
+        total.page,
+        total.bbox,
+        (*total.reasons, f"total_confirmed_by_{how[0]}"),
+    )
+    return out
 
 
 def _credit_as_positive(fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
@@ -146,14 +176,14 @@ def _from_text(
     all_dates = [d for ls in labelled for d in find_dates(ls.segment.text)]
     month_first = languages[0] == "eng" and ("$" in full and "€" not in full)
     order, order_reason = decide_date_order(all_dates, month_first)
-    cands = _unhedged(collect(labelled, order, languages))
+    cands = drop_carried(_unhedged(collect(labelled, order, languages)), pages)
     amounts = resolve_amounts(cands, loose_money(labelled))
     issue, due = resolve_dates(cands, labelled, order, languages)
     if order_reason == "date_order_from_locale" and any(d.ambiguous for d in all_dates):
         other = "MDY" if order == "DMY" else "DMY"
         i_d, d_d = date_value(issue), date_value(due)
         if i_d and d_d and d_d < i_d:
-            alt = _unhedged(collect(labelled, other, languages))
+            alt = drop_carried(_unhedged(collect(labelled, other, languages)), pages)
             a_issue, a_due = resolve_dates(alt, labelled, other, languages)
             ai, ad = date_value(a_issue), date_value(a_due)
             if ai and ad and ad >= ai:
@@ -176,8 +206,7 @@ def _from_text(
         fallback = _fallback_total(labelled, cur)
         if fallback is not None:
             fields["total_amount"] = fallback
-    receipt_like = any(c.label in ("tendered", "change") for c in cands)
-    if not receipt_like:
+    if not receipt_like(cands):
         settle(fields, pages, amounts.paid_in_full)
     if currency is not None:
         fields["currency"] = _fv(currency)
@@ -212,8 +241,14 @@ def _from_text(
                 fields[name] = FieldValue(
                     fv.value, fv.confidence, "ocr", fv.page, fv.bbox, fv.reasons
                 )
-    facts = collect_facts(pages, labelled, cands, amounts, fields)
+    facts = collect_facts(pages, labelled, cands, amounts, fields, order, languages)
     return fields, languages, doc_type, type_reasons, facts
+
+
+def receipt_like(cands: list[Candidate]) -> bool:
+    """A till receipt prints both cash tendered and change; one such word alone ("Cambio de
+    cerradura", a lock change) is an item, not a receipt."""
+    return all(any(c.label == k for c in cands) for k in ("tendered", "change"))
 
 
 def _unhedged(cands: list[Candidate]) -> list[Candidate]:

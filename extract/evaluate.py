@@ -130,6 +130,8 @@ class ModeReport:
                     "raw_score": d.raw_score,
                     "right": d.auto_ok,
                     "auto": d.auto(threshold),
+                    "blocked": d.blocked,
+                    "payable": d.payable,
                 }
                 for d in rows
             ],

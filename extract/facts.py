@@ -3,15 +3,24 @@ deadline wording without a date, payable amounts nothing explains, printed curre
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from decimal import Decimal
 
 from extract.amounts import TOLERANCE, WEAK_LABELS, AmountResult
-from extract.candidates import Candidate, LabelledSegment
+from extract.candidates import DATE_LABELS, Candidate, LabelledSegment
 from extract.currency import printed_currencies
-from extract.deadlines import deadline_without_date, due_on_receipt
+from extract.dates import find_compact_dates, find_dates, parse_date
+from extract.deadlines import (
+    deadline_without_date,
+    due_on_receipt,
+    hedged,
+    paying_words,
+    settled_clause,
+)
 from extract.gate import Facts
+from extract.iban import find_ibans
 from extract.layout import PageLayout
 from extract.lexicon import fold
 from extract.nlp import find_doc_words
@@ -34,13 +43,19 @@ def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
             refs.setdefault(c.page, set()).add(re.sub(r"\W", "", str(c.value)).lower())
     documents = 1
     current = refs.get(pages[0].number, set())
+    accounts = _page_ibans(pages[0])
     for page in pages[1:]:
         head = " ".join(line.text for line in page.lines[:12])
         titled = any(h.label in ("invoice", "credit_note") for h in find_doc_words(fold(head)))
         restart = any(_FIRST_PAGE_RE.search(line.text) for line in page.lines)
         own = refs.get(page.number, set())
         new_number = bool(own) and bool(current) and not own & current
-        if restart or (titled and new_number):
+        # A page paying into another account than the pages before it is another payee's
+        # document, whatever OCR made of its title.
+        payee = _page_ibans(page)
+        other_payee = bool(payee) and bool(accounts) and not payee & accounts
+        accounts |= payee
+        if restart or (titled and new_number) or (other_payee and new_number):
             documents += 1
             current = own
         elif own:
@@ -49,6 +64,15 @@ def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
 
 
 _WEAK_REF = frozenset(("n°", "nº", "no", "nr", "ref", "ref."))
+
+
+def _page_ibans(page: PageLayout) -> set[str]:
+    """Checksum-valid IBANs printed on one page (a line's segments read together)."""
+    return {
+        iban
+        for line in page.lines
+        for _s, _e, iban in find_ibans(" ".join(seg.text for seg in line.segments))
+    }
 
 
 def unexplained_totals(cands: list[Candidate], amounts: AmountResult) -> tuple[int, ...]:
@@ -97,12 +121,75 @@ def total_row_adds_up(pages: list[PageLayout], cands: list[Candidate], value: De
     return False
 
 
+# A due date is rarely more than half a year after the issue date; later dates are contract
+# ends, validity periods and the like.
+DUE_HORIZON_DAYS = 180
+
+
+def unread_later_dates(
+    labelled: list[LabelledSegment],
+    cands: list[Candidate],
+    fields: Mapping[str, FieldValue],
+    order: str,
+    languages: tuple[str, ...],
+) -> tuple[str, ...]:
+    """Dates printed after the issue date that no reading explains, when no due date was read.
+
+    "No due date" is billed as due on receipt; a date shortly after the issue date that is not
+    the issue date, not a labelled other date (delivery, period), not a forecast and not a
+    date something was already done, is most likely the deadline the reading missed."""
+    if fields.get("due_date") is not None:
+        return ()
+    issue_fv = fields.get("issue_date")
+    issue = (
+        datetime.date.fromisoformat(str(issue_fv.value))
+        if issue_fv is not None and issue_fv.value
+        else None
+    )
+    explained = {c.value for c in cands if c.label in DATE_LABELS}
+    numbers = {re.sub(r"\W", "", str(c.value)) for c in cands if c.label == "reference"}
+    quiet_lines = {
+        (ls.page.number, ls.line_index)
+        for ls in labelled
+        if any(h.label in ("other_date", "issue_date") for h in ls.hits)
+    }
+    out: set[datetime.date] = set()
+    for ls in labelled:
+        if (ls.page.number, ls.line_index) in quiet_lines:
+            continue
+        row = ls.page.lines[ls.line_index]
+        line = fold(row.text)
+        if hedged(line) or settled_clause(line):
+            continue
+        if not paying_words(line) and any(
+            a.decimals == 2 for s in row.segments for a in find_amounts(s.text)
+        ):
+            continue  # a dated row with an amount and no word of paying: a payment or delivery
+        # Compact YYYYMMDD dates too ("Fällig: 20251020" under a label OCR garbled), except
+        # the document's own numbers; only when an issue date anchors the window, since the
+        # same digits are as often an identifier.
+        compact = [
+            dm
+            for dm in find_compact_dates(ls.segment.text)
+            if issue is not None and dm.text.replace("-", "") not in numbers
+        ]
+        for dm in find_dates(ls.segment.text) + compact:
+            d = parse_date(dm, order, languages)
+            if d is None or d in explained:
+                continue
+            if issue is None or 0 < (d - issue).days <= DUE_HORIZON_DAYS:
+                out.add(d)
+    return tuple(sorted(d.isoformat() for d in out))
+
+
 def collect_facts(
     pages: list[PageLayout],
     labelled: list[LabelledSegment],
     cands: list[Candidate],
     amounts: AmountResult,
     fields: Mapping[str, FieldValue],
+    order: str = "DMY",
+    languages: tuple[str, ...] = ("eng",),
 ) -> Facts:
     total = amounts.total.candidate if amounts.total else None
     # Arithmetic can exist where a net amount, a non-zero tax or an item table is printed.
@@ -119,4 +206,5 @@ def collect_facts(
         and fold(total.label_text).strip(" .:") not in WEAK_LABELS,
         total_row_adds_up=amounts.gross is not None
         and total_row_adds_up(pages, cands, amounts.gross.value),
+        unread_dates=unread_later_dates(labelled, cands, fields, order, languages),
     )

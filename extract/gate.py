@@ -41,6 +41,7 @@ class Facts:
     arithmetic_possible: bool = True  # net/tax lines or an item table are printed
     strong_total_label: bool = False  # the total came from an unambiguous payable label
     total_row_adds_up: bool = False  # the total's own row prints net and tax that sum to it
+    unread_dates: tuple[str, ...] = ()  # later dates nothing explains while no due date was read
 
 
 def confirmations(fields: Mapping[str, FieldValue], checks: list[Check], facts: Facts) -> list[str]:
@@ -100,6 +101,15 @@ def assess(
                 "deadline_without_date",
                 "due_date",
                 "The document states a payment deadline but no date could be read.",
+            )
+        )
+    if facts.unread_dates and fields.get("due_date") is None:
+        out.append(
+            Blocker(
+                "due_date_unread",
+                "due_date",
+                f"No due date was read, yet a later date is printed "
+                f"({', '.join(facts.unread_dates[:3])}) that nothing else explains.",
             )
         )
     total = fields.get("total_amount")

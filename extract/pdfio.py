@@ -113,6 +113,9 @@ def read_text_pages(data: bytes, max_pages: int) -> list[TextPage]:
     return result  # any other parser error is translated by guard.failure_boundary
 
 
+SPLIT_CAPITAL_GAP = 0.15  # of the word's height
+
+
 def merge_split_capitals(words: list[Word]) -> list[Word]:
     """Re-join words split after a kerned capital ("F actuurnummer" -> "Factuurnummer")."""
     out: list[Word] = []
@@ -124,7 +127,9 @@ def merge_split_capitals(words: list[Word]) -> list[Word]:
             and prev.text.isupper()
             and w.text[:1].islower()
             and abs(prev.top - w.top) < 0.3 * w.height
-            and 0 <= w.x0 - prev.x1 < 0.5 * w.height
+            # A kerned capital sits almost against its word; a space is at least ~0.2 em
+            # wide ("À régler", "A l'occasion", "D du" stay apart).
+            and 0 <= w.x0 - prev.x1 < SPLIT_CAPITAL_GAP * w.height
         ):
             out[-1] = Word(
                 prev.text + w.text,

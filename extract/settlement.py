@@ -12,7 +12,7 @@ from extract.result import FieldValue
 
 # VAT exemption and reverse charge, as printed under the totals (accent-folded stems).
 _EXEMPT_RE = re.compile(
-    r"\b(?:vat exempt|exempt from vat|no vat charged|not subject to vat|reverse charge|"
+    r"(?<!\w)(?:vat exempt|exempt from vat|no vat charged|not subject to vat|reverse charge|"
     r"steuerfrei|umsatzsteuerfrei|§ ?19 ustg|kleinunternehmer|steuerschuldnerschaft des "
     r"leistungsempfangers|tva non applicable|exoneration de tva|exonere de tva|"
     r"autoliquidation|vrijgesteld van btw|btw verlegd|verlegd naar|geen btw|exento de iva|"

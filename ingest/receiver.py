@@ -15,16 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ingest.aliases import find_alias_by_address
 from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
 from models import lifecycle, logs
+from models.accounts import Account
 from models.alias_invoices import AliasInvoice, InboundMessage
-from models.customers import EmailAlias
+from models.customers import Customer, EmailAlias
 from models.ids import new_id
 from models.queue import EXTRACT
 from models.services import Services
@@ -60,11 +60,18 @@ def accept_message(
     # Durable writes wait on the disk or the network: issue them side by side, then wait for all.
     for upload in [_uploads().submit(services.blobs.put, *blob) for blob in blobs]:
         upload.result()
+    args = (services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
     try:
-        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
+        # Optimistic: a new message is inserted without first asking whether it exists (one
+        # statement less for every message); the unique sha256 refuses a repeated delivery.
+        return _record(*args, known=False)
+    except IntegrityError:
+        pass  # a repeat: record it again, looking for what its first delivery stored
+    try:
+        return _record(*args, known=True)
     except IntegrityError:
         # The same message arrived on two connections at once; the other one won the insert.
-        return _record(services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
+        return _record(*args, known=True)
 
 
 @cache
@@ -86,12 +93,19 @@ def _record(
     raw: bytes,
     parsed: ParsedMail,
     sender_auth: dict[str, Any] | None,
+    *,
+    known: bool,
 ) -> Accepted:
+    """One unit of work: the message, its alias invoices and their events. `known`: the message
+    may have been recorded before (look it up); otherwise it is inserted as new."""
     now = services.clock()
     created: list[str] = []
     # The scope's ids (the message_id, once known) go with the queue messages sent at commit.
     with logs.bind(), unit_of_work(services) as session:
-        message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
+        recipients = _recipients(session, rcpt_tos)  # held until the commit: see there
+        message = None
+        if known:
+            message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
         duplicate = message is not None
         if message is None:
             message = InboundMessage(
@@ -107,23 +121,45 @@ def _record(
                 received_at=now,
             )
             session.add(message)
+            # First on its own: the alias invoices (and their events, flushed together when the
+            # webhook schedule is read) refer to it, and mappers without a relationship() are not
+            # ordered by their foreign keys.
             session.flush()
         logs.add(message_id=message.id)
-        for alias in _aliases(session, rcpt_tos):
+        for alias, _customer, _account in recipients:
             created.extend(
                 _alias_invoices(session, message, alias, parsed, sender_auth, now, duplicate)
             )
     return Accepted(message.id, tuple(created), duplicate)
 
 
-def _aliases(session: Session, rcpt_tos: Sequence[str]) -> list[EmailAlias]:
-    seen: dict[str, EmailAlias] = {}
+def _recipients(
+    session: Session, rcpt_tos: Sequence[str]
+) -> list[tuple[EmailAlias, Customer, Account]]:
+    """The recipients' aliases, in order, each once, with their customer and account: one
+    query. The receipt notice reads the customer and the account; while the caller holds them
+    the session's identity map answers it without a query of its own."""
+    wanted: dict[tuple[str, str], None] = {}
     for address in rcpt_tos:
         local, _, domain = address.rpartition("@")
-        alias = find_alias_by_address(session, local, domain)
-        if alias is not None:
-            seen.setdefault(alias.id, alias)
-    return list(seen.values())
+        wanted.setdefault((local.lower(), domain.lower()), None)
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(EmailAlias, Customer, Account)
+        .join(Customer, Customer.id == EmailAlias.customer_id)
+        .join(Account, Account.id == EmailAlias.account_id)
+        .where(
+            or_(
+                *(
+                    and_(EmailAlias.local_part == local, EmailAlias.domain == domain)
+                    for local, domain in wanted
+                )
+            )
+        )
+    ).all()
+    found = {(row[0].local_part, row[0].domain): row for row in rows}
+    return [found[address] for address in wanted if address in found]
 
 
 def _alias_invoices(

@@ -16,6 +16,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy.exc import SQLAlchemyError
 
 from ingest.aliases import find_alias_by_address
+from ingest.data_reader import BulkDataSMTP
 from ingest.parser_pool import ParserPool, ParserUnavailable
 from ingest.rate_limits import (
     ALIAS_TOO_BUSY,
@@ -190,7 +191,7 @@ def _client(session: Session) -> str:
     return str(peer[0]) if isinstance(peer, tuple) else str(peer)
 
 
-class InboxSMTP(SMTP):
+class InboxSMTP(BulkDataSMTP):
     """aiosmtpd with RFC 3463 enhanced codes on its built-in size refusals and a per-client
     cap on concurrent sessions."""
 

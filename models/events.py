@@ -80,8 +80,8 @@ def emit(
         idempotency_key=work.request.idempotency_key,
         created=work.services.clock(),
     )
+    # No flush of its own: the deliveries' query flushes it together with the change itself.
     session.add(event)
-    session.flush()
     webhooks.schedule_deliveries(session, event.id, event_type, account_id, livemode, event.created)
     notices.for_event(session, event)
     return event

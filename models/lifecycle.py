@@ -113,7 +113,12 @@ def _fresh(session: Session, alias_invoice_id: str) -> AliasInvoice:
 def _changed(session: Session, alias_invoice_id: str) -> AliasInvoice:
     """After a transition: its event, with the object as the API shows it now (and, once
     committed, its log line and count)."""
-    row = _fresh(session, alias_invoice_id)
+    # A compare-and-set UPDATE bypasses the identity map: read the row back as it now is.
+    return _announced(session, _fresh(session, alias_invoice_id))
+
+
+def _announced(session: Session, row: AliasInvoice) -> AliasInvoice:
+    """The event (and, once committed, the log line and count) of `row` as it now is."""
     # The work in progress is about this invoice: its later lines and queue messages say so.
     logs.add(alias_invoice_id=row.id, message_id=row.inbound_message_id)
     work = current(session)
@@ -199,6 +204,7 @@ def received(session: Session, row: AliasInvoice, now: int) -> AliasInvoice:
     when the mail carried no document."""
     row.attempts = 0
     row.stage_attempts = 0
+    row.metadata_ = row.metadata_ or {}  # the column default, set now: the event shows it
     row.received_at = now
     row.created = now
     if row.pdf_blob_key:
@@ -207,9 +213,10 @@ def received(session: Session, row: AliasInvoice, now: int) -> AliasInvoice:
         row.status, row.phase = S.FAILED, None
         row.error_code, row.error_message = NO_DOCUMENT, NO_DOCUMENT_MESSAGE
         row.processed_at = now
+    # Every column is set here (no server defaults), so the new object already is the row: no
+    # flush and no read-back. It is inserted with the rest of the unit of work's changes.
     session.add(row)
-    session.flush()
-    return _changed(session, row.id)
+    return _announced(session, row)
 
 
 # --- the stages' claims ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import random
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,35 @@ def test_isotonic_calibration_is_monotone_and_matches_observed_rates() -> None:
     assert calibrated(0.05, knots) == 0.0 and calibrated(0.95, knots) == 1.0
     assert calibrated(0.35, knots) == 0.5  # 0.3 right, 0.4 wrong: pooled
     assert calibrated(0.5, ()) == 0.5  # no knots: identity
+
+
+def test_thinned_knots_hold_no_repeats() -> None:
+    from devset.calibrate import thin
+
+    knots = [(0.0, 0.0), (0.5, 0.6), (0.91, 1.0), (0.91, 1.0), (0.91, 1.0)]
+    assert thin(knots) == [(0.0, 0.0), (0.5, 0.6), (0.91, 1.0)]
+
+
+def test_calibration_is_fitted_on_rule_families_and_judged_on_held_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from devset.calibrate import main
+
+    def doc(raw: float, right: bool, blocked: bool = False) -> dict[str, object]:
+        return {"raw_score": raw, "score": raw, "right": right, "blocked": blocked}
+
+    rules = [doc(0.2, False), doc(0.3, True, True), doc(0.8, True), doc(0.9, True)]
+    held = [doc(0.25, False), doc(0.85, True), doc(0.95, False, True)]
+    path = tmp_path / "eval.json"
+    path.write_text(
+        json.dumps({"rules": {"per_document": rules}, "held_out": {"per_document": held}})
+    )
+    assert main([str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "fitted on 4 rule-family documents, judged on 3 held-out" in out
+    for title in ("raw score", "one map (rule families)", "gate-aware maps (rule families)"):
+        assert f"{title} on held-out families:" in out
+    # The blocked document never counts as routed, whatever its score.
+    assert "routed at 0.7: straight-through 0.3333 (1), precision 1.0000 (1)" in out
