@@ -233,32 +233,37 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
 
     subtotal: Pick | None = None
     tax: Pick | None = None
-    if gross is not None:
+    # Net + tax is checked against the grand total; where no grand total is labelled ("the
+    # total amount due is ..."), against the amount payable, which then is the gross.
+    ref = gross if gross is not None else total
+    if ref is not None:
         pairs = [
             (n, t)
             for n in net_tab
             for t in tax_tab
-            if any(_eq(n + t + r, gross.value) for r in rounding)
+            if any(_eq(n + t + r, ref.value) for r in rounding)
         ]
         if pairs:
             n, t = max(pairs, key=lambda nt: net_tab[nt[0]][0] + tax_tab[nt[1]][0])
             subtotal = Pick(n, net_tab[n][1], 0.95, ())
             tax = Pick(t, tax_tab[t][1], 0.95, ())
         else:
-            nets = [n for n in net_tab if n <= gross.value or gross.value < 0]
+            nets = [n for n in net_tab if n <= ref.value or ref.value < 0]
             if nets:
                 n = max(nets, key=lambda v: net_tab[v][0])
                 subtotal = Pick(n, net_tab[n][1], 0.7, ())
-                if _eq(n, gross.value):
+                if _eq(n, ref.value):
                     tax = Pick(Decimal(0), None, 0.75, ("tax_zero_since_net_equals_total",))
-                elif not positive_tax:
-                    tax = Pick(gross.value - n, None, 0.7, ("tax_computed_total_minus_net",))
+                elif not positive_tax and gross is not None:
+                    # Only against a printed grand total: an amount due may be net of a
+                    # prepayment nobody printed.
+                    tax = Pick(ref.value - n, None, 0.7, ("tax_computed_total_minus_net",))
             lines = sorted(positive_tax)
             if (
                 subtotal is not None
                 and len(lines) > 1
                 and any(
-                    _eq(sum(lines, Decimal(0)) + r, gross.value - subtotal.value) for r in rounding
+                    _eq(sum(lines, Decimal(0)) + r, ref.value - subtotal.value) for r in rounding
                 )
             ):
                 tax = Pick(sum(lines, Decimal(0)), None, 0.85, ("tax_is_sum_of_rate_lines",))

@@ -249,3 +249,28 @@ def test_two_invoices_in_one_file_are_counted() -> None:
     cont = _page([[(50, "Invoice No: A-1 (continued)")], [(50, "Page 2 of 2")]], 2)
     pages = [first, cont]
     assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == 1
+
+
+@given(
+    st.integers(1_000, 500_000),
+    st.lists(st.integers(100, 90_000), min_size=2, max_size=3, unique=True),
+)
+def test_rate_lines_add_up_to_the_amount_due_when_no_grand_total_is_labelled(
+    net_cents: int, tax_cents: list[int]
+) -> None:
+    # A letter: "Net 100.00 / Tax (5%) ... / Tax (20%) ... / The total amount due is ...": the
+    # payable amount is the only total, and the rates' taxes are what net + tax adds up to.
+    net = Decimal(net_cents) / 100
+    taxes = [Decimal(t) / 100 for t in tax_cents]
+    due = net + sum(taxes, Decimal(0))
+    rows = [[(300, "Net total"), (480, f"{net:.2f}")]]
+    rows += [[(300, f"Tax ({5 * (i + 1)}%)"), (480, f"{t:.2f}")] for i, t in enumerate(taxes)]
+    rows.append([(300, "Amount due"), (480, f"{due:.2f}")])
+    got = _amounts(rows)
+    assert got["total"] == due and got["tax"] == sum(taxes, Decimal(0))
+
+
+def test_no_tax_is_computed_from_an_amount_due_alone() -> None:
+    # The amount due may be net of a prepayment that is not printed: due - net is no tax.
+    got = _amounts([[(300, "Net amount"), (480, "80.00")], [(300, "Amount due"), (480, "95.00")]])
+    assert got["total"] == Decimal("95.00") and got["tax"] is None
