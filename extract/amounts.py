@@ -146,6 +146,23 @@ def resolve_amounts(cands: list[Candidate], loose: Iterable[Candidate] = ()) -> 
         if value > 0:
             gross = Pick(value, None, 0.6, ("total_computed_from_tendered_minus_change",))
             gross_tab = {}
+    loose = list(loose)
+    if gross is None and not gross_tab and not due_tab and net_tab and positive_tax:
+        # No total label at all (a letter asking to "transfer the amount of 135.70"): the one
+        # printed amount that net + tax (+ rounding) adds up to is the total, by arithmetic.
+        taxes = [t for t in positive_tax if t > 0]
+        if len(taxes) > 1:
+            taxes.append(sum(taxes, Decimal(0)))
+        sums = [n + t + r for n in net_tab for t in taxes for r in rounding if n > 0]
+        matched = {
+            c.value: c
+            for c in loose
+            if isinstance(c.value, Decimal) and any(_eq(c.value, v) for v in sums)
+        }
+        if len(matched) == 1:
+            value, cand = next(iter(matched.items()))
+            gross = Pick(value, cand, 0.8, ("total_from_net_plus_tax",))
+            consistent = True
     if gross_tab:
         max_abs = max(abs(v) for v in gross_tab)
         ranked = sorted(

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extract.amounts import resolve_amounts
-from extract.candidates import collect, label_index
+from extract.candidates import collect, label_index, loose_money
 from extract.currency import detect_currency
 from extract.dates import find_compact_dates
 from extract.facts import count_documents, total_row_adds_up
@@ -131,8 +131,8 @@ def test_opening_hours_are_not_amounts(text: str) -> None:
 
 
 def _amounts(rows: list[list[tuple[float, str]]]) -> dict[str, Decimal | None]:
-    page = _page(rows)
-    result = resolve_amounts(collect(label_index([page]), "DMY", LANGS))
+    labelled = label_index([_page(rows)])
+    result = resolve_amounts(collect(labelled, "DMY", LANGS), loose_money(labelled))
     return {
         name: pick.value if pick else None
         for name, pick in (
@@ -274,3 +274,33 @@ def test_no_tax_is_computed_from_an_amount_due_alone() -> None:
     # The amount due may be net of a prepayment that is not printed: due - net is no tax.
     got = _amounts([[(300, "Net amount"), (480, "80.00")], [(300, "Amount due"), (480, "95.00")]])
     assert got["total"] == Decimal("95.00") and got["tax"] is None
+
+
+@given(st.integers(1_000, 500_000), st.integers(100, 90_000), st.integers(1_000, 90_000))
+def test_a_total_printed_only_in_prose_is_the_amount_net_plus_tax_adds_up_to(
+    net_cents: int, tax_cents: int, other_cents: int
+) -> None:
+    # No total label: "Please transfer 135.70." beside other unlabelled amounts; arithmetic
+    # picks the one that net + tax makes, never the largest.
+    net, tax = Decimal(net_cents) / 100, Decimal(tax_cents) / 100
+    other = net + tax + Decimal(other_cents) / 100
+    got = _amounts(
+        [
+            [(300, "Net amount"), (480, f"{net:.2f}")],
+            [(300, "VAT 19%"), (480, f"{tax:.2f}")],
+            [(60, f"Please transfer {net + tax:.2f} to our account.")],
+            [(60, f"Share capital {other:.2f}")],
+        ]
+    )
+    assert got["total"] == net + tax and got["tax"] == tax
+
+
+def test_no_total_is_made_up_when_nothing_printed_is_net_plus_tax() -> None:
+    got = _amounts(
+        [
+            [(300, "Net amount"), (480, "100.00")],
+            [(300, "VAT 19%"), (480, "19.00")],
+            [(60, "Please transfer 120.00 to our account.")],
+        ]
+    )
+    assert got["total"] is None
