@@ -71,7 +71,18 @@ def settle(fields: dict[str, FieldValue], pages: list[PageLayout], paid_in_full:
     total = fields.get("total_amount")
     if total is None or not isinstance(total.value, int) or total.value <= 0:
         return
-    if paid_in_full or already_paid(pages):
+    prepaid, gross = fields.get("prepaid_amount"), fields.get("gross_amount")
+    # "Already paid" that heads a prepayment the arithmetic subtracted (gross - prepaid = the
+    # amount due) names that part payment; the rest is still owed.
+    balance = (
+        prepaid is not None
+        and gross is not None
+        and isinstance(prepaid.value, int)
+        and isinstance(gross.value, int)
+        and 0 < prepaid.value < gross.value
+        and gross.value - prepaid.value == total.value
+    )
+    if paid_in_full or (already_paid(pages) and not balance):
         fields.setdefault("gross_amount", total)
         fields["total_amount"] = FieldValue(
             0, total.confidence, total.source, total.page, total.bbox,

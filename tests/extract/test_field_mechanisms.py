@@ -21,7 +21,8 @@ from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.nlp import find_labels
 from extract.numbers import find_amounts
-from extract.settlement import already_paid, vat_exempt
+from extract.result import FieldValue
+from extract.settlement import already_paid, settle, vat_exempt
 from extract.textfields import resolve_iban
 
 LANGS = ("eng", "deu", "fra", "nld", "spa", "ita")
@@ -304,3 +305,28 @@ def test_no_total_is_made_up_when_nothing_printed_is_net_plus_tax() -> None:
         ]
     )
     assert got["total"] is None
+
+
+def _settled(gross: int, prepaid: int, due: int) -> object:
+    # A boxed form: "Déjà payé" heads a cell whose value sits below it, so the line itself
+    # reads like a paid statement.
+    page = _page([[(50, "Montant TTC"), (200, "Déjà payé"), (350, "Net à payer")]])
+    fields = {
+        "gross_amount": FieldValue(gross, 0.9, "text"),
+        "prepaid_amount": FieldValue(prepaid, 0.9, "text"),
+        "total_amount": FieldValue(due, 0.9, "text"),
+    }
+    settle(fields, [page], paid_in_full=False)
+    return fields["total_amount"].value
+
+
+@given(st.integers(1_000, 10_000_000), st.integers(1, 99))
+def test_already_paid_heading_a_subtracted_prepayment_leaves_the_balance_owed(
+    gross: int, percent: int
+) -> None:
+    prepaid = gross * percent // 100 or 1
+    assert _settled(gross, prepaid, gross - prepaid) == gross - prepaid
+
+
+def test_already_paid_without_arithmetic_behind_it_still_means_nothing_payable() -> None:
+    assert _settled(10_000, 2_000, 9_000) == 0
