@@ -235,9 +235,6 @@ def _from_text(
     doc_type, type_reasons, _paid = classify(pages)
     if amounts.paid_in_full and doc_type == "invoice":
         doc_type, type_reasons = "receipt", ("document_already_paid",)
-    elif doc_type == "invoice" and negative_throughout(amounts):
-        # Net and total both printed negative: money flows back whatever the title word is.
-        doc_type, type_reasons = "credit_note", ("credit_note_from_negative_amounts",)
     if pages and all(p.source == "ocr" for p in pages if p.lines):
         for name, fv in list(fields.items()):
             if fv.source == "text":
@@ -246,12 +243,6 @@ def _from_text(
                 )
     facts = collect_facts(pages, labelled, cands, amounts, fields, order, languages)
     return fields, languages, doc_type, type_reasons, facts
-
-
-def negative_throughout(amounts: AmountResult) -> bool:
-    """The payable total and the net it is built from are both negative (a credit note)."""
-    total, net = amounts.total, amounts.subtotal
-    return total is not None and net is not None and total.value < 0 and net.value < 0
 
 
 def receipt_like(cands: list[Candidate]) -> bool:

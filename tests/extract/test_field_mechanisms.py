@@ -330,24 +330,3 @@ def test_already_paid_heading_a_subtracted_prepayment_leaves_the_balance_owed(
 
 def test_already_paid_without_arithmetic_behind_it_still_means_nothing_payable() -> None:
     assert _settled(10_000, 2_000, 9_000) == 0
-
-
-@given(st.integers(100, 1_000_000), st.integers(0, 30))
-def test_negative_net_and_total_make_a_credit_note_whatever_its_title(
-    net_cents: int, rate: int
-) -> None:
-    from extract.engine import negative_throughout
-
-    net = Decimal(net_cents) / 100
-    tax = (net * rate / 100).quantize(Decimal("0.01"))
-    rows = [
-        [(300, "Totaal excl. btw"), (480, f"-{net:.2f}")],
-        [(300, f"BTW {rate}%"), (480, f"-{tax:.2f}")],
-        [(300, "Totaalbedrag"), (480, f"-{net + tax:.2f}")],
-    ]
-    labelled = label_index([_page(rows)])
-    result = resolve_amounts(collect(labelled, "DMY", LANGS), loose_money(labelled))
-    assert negative_throughout(result)
-    positive = [[(x, t.replace("-", "")) for x, t in row] for row in rows]
-    labelled = label_index([_page(positive)])
-    assert not negative_throughout(resolve_amounts(collect(labelled, "DMY", LANGS)))
