@@ -11,7 +11,7 @@ from decimal import Decimal
 from extract.amounts import TOLERANCE, WEAK_LABELS, AmountResult
 from extract.candidates import DATE_LABELS, Candidate, LabelledSegment
 from extract.currency import printed_currencies
-from extract.dates import find_dates, parse_date
+from extract.dates import find_compact_dates, find_dates, parse_date
 from extract.deadlines import (
     deadline_without_date,
     due_on_receipt,
@@ -147,6 +147,7 @@ def unread_later_dates(
         else None
     )
     explained = {c.value for c in cands if c.label in DATE_LABELS}
+    numbers = {re.sub(r"\W", "", str(c.value)) for c in cands if c.label == "reference"}
     quiet_lines = {
         (ls.page.number, ls.line_index)
         for ls in labelled
@@ -164,7 +165,15 @@ def unread_later_dates(
             a.decimals == 2 for s in row.segments for a in find_amounts(s.text)
         ):
             continue  # a dated row with an amount and no word of paying: a payment or delivery
-        for dm in find_dates(ls.segment.text):
+        # Compact YYYYMMDD dates too ("Fällig: 20251020" under a label OCR garbled), except
+        # the document's own numbers; only when an issue date anchors the window, since the
+        # same digits are as often an identifier.
+        compact = [
+            dm
+            for dm in find_compact_dates(ls.segment.text)
+            if issue is not None and dm.text.replace("-", "") not in numbers
+        ]
+        for dm in find_dates(ls.segment.text) + compact:
             d = parse_date(dm, order, languages)
             if d is None or d in explained:
                 continue

@@ -102,7 +102,10 @@ def ocr_page(
             if _mean_conf(retry) > _mean_conf(words):
                 words, image, choice = retry, rotated, retry_choice
                 notes.append(f"ocr_rotated:{rotation}deg")
-    notes.append(f"ocr_languages:{'+'.join(choice.packs)}:{choice.how}")
+    note = f"ocr_languages:{'+'.join(choice.packs)}:{choice.how}"
+    if choice.carry:  # read with every pack, found to be in these: the next page's hint
+        note += f":{'+'.join(choice.carry)}"
+    notes.append(note)
     scale = 72.0 / dpi
     result = [
         Word(

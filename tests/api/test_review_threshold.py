@@ -19,6 +19,7 @@ def test_default_threshold_is_the_installation_default(api: Api) -> None:
         "allowed_currencies": [],
         "trusted_senders": {},
         "first_invoice_from_vendor_review": False,
+        "first_time_sender_review": False,
         "acknowledge_receipts": False,
         "reminder_days_before": [3],
         "reminder_on_due_date": True,

@@ -265,3 +265,16 @@ def test_one_till_word_in_an_item_does_not_make_a_receipt() -> None:
     assert not receipt_like(collect(label_index([item]), "DMY", LANGS))
     till = _page([[(50, "Cash"), (400, "100.00")], [(50, "Change"), (400, "17.22")]])
     assert receipt_like(collect(label_index([till]), "DMY", LANGS))
+
+
+def test_a_compact_later_date_counts_but_the_invoice_number_does_not() -> None:
+    rows = [
+        [(50, "Invoice date:"), (300, "01.03.2025")],
+        [(50, "Fa11igk3it:"), (300, "20250315")],  # a label OCR garbled,
+    ]
+    assert _unread(rows) == ("2025-03-15",)
+    numbered = [
+        [(50, "Invoice No.:"), (300, "20250315")],
+        [(50, "Invoice date:"), (300, "01.03.2025")],
+    ]
+    assert _unread(numbered) == ()

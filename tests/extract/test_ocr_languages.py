@@ -1,6 +1,6 @@
-"""OCR reads a page with the language packs it needs (real tesseract), decided before the full
-read: from a first pass over the top of the page, from the customer's locale, or from the
-document's earlier pages; a wrong guess is corrected by the text that was read."""
+"""OCR reads a page with the language packs it needs (real tesseract): the customer's locale or
+the language the document's first page was found in; a wrong guess is corrected by the text
+that was read. A first page without a hint is read with every pack and its language found."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from tests.pdfs import german_invoice_pdf, scanned_pdf
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pdfs"
 CONFIG = ExtractConfig(reference_date=datetime.date(2025, 6, 1), use_embedded_xml=False)
+ALL = "+".join(CONFIG.languages)
 
 
 def scan(name: str) -> bytes:
@@ -42,9 +43,13 @@ def languages_note(result: Extraction, page: int = 1) -> str:
         ("scan_nl_credit_note", "nld"),
     ],
 )
-def test_a_scan_is_read_with_its_own_language_pack_alone(name: str, pack: str) -> None:
-    result = extract_document(scan(name), CONFIG)
-    assert languages_note(result) == f"{pack}:first_pass"
+def test_a_scan_is_found_in_its_language_and_its_next_page_read_with_that_pack_alone(
+    name: str, pack: str
+) -> None:
+    two_pages = scanned_pdf(scan(name), pages=2, dpi=300)
+    result = extract_document(two_pages, CONFIG)
+    assert languages_note(result, 1) == f"{ALL}:decided:{pack}"
+    assert languages_note(result, 2) == f"{pack}:hint"
     assert result.value("total_amount") == expected_total(name)
 
 
@@ -68,7 +73,7 @@ def test_a_locale_the_document_is_not_written_in_is_corrected_by_its_text() -> N
 
 def test_later_pages_are_read_in_the_language_the_first_page_was_found_in() -> None:
     result = extract_document(scanned_pdf(german_invoice_pdf(), pages=3, dpi=300), CONFIG)
-    assert languages_note(result, 1) == "deu:first_pass"
+    assert languages_note(result, 1) == f"{ALL}:decided:deu"
     assert languages_note(result, 2) == "deu:hint"
     assert languages_note(result, 3) == "deu:hint"
     assert result.value("total_amount") == 125000

@@ -60,4 +60,5 @@ def test_without_a_locale_the_scan_decides_its_language_itself(
     scan = (FIXTURES / "scan_it_invoice_deposit.pdf").read_bytes()
     ainv = deliver(services, scan, "<it@example>")
     drain(services)
-    assert ocr_languages(services, ainv) == ["page1:ocr_languages:ita:first_pass"]
+    every_pack = "eng+deu+fra+nld+spa+ita"
+    assert ocr_languages(services, ainv) == [f"page1:ocr_languages:{every_pack}:decided:ita"]
