@@ -1,7 +1,8 @@
 """Which language packs to OCR a page with: one or two, chosen from evidence, not all six.
 
-A page read with every pack costs about 1.6x one pack on the corpus scans (tesseract retries
-each unsure word in every other pack), while a page read in its own language is as accurate.
+In the tesseract call, a page read with every pack costs about 1.6x one pack on the corpus
+scans (tesseract retries each unsure word in every other pack); a page read in its own language
+is as accurate.
 - With a hint (the customer's locale, or the language the document's previous page was found
   in) the page is read with the hinted packs only, and the result checked: text that is
   plainly in another language is read again in that language (`hint_corrected`).

@@ -47,18 +47,24 @@ def accept_message(
     raw: bytes,
     parsed: ParsedMail | None = None,
     sender_auth: dict[str, Any] | None = None,
+    *,
+    raw_stored: bool = False,
 ) -> Accepted:
     """Store and record a message. The receiver hands over what its parser pool parsed; without
-    it the message is parsed here (MailRefused for a defective one)."""
+    it the message is parsed here (MailRefused for a defective one). `raw_stored`: the caller
+    already stored the raw bytes (`store_raw`), while the message was being parsed."""
     if parsed is None:
         parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
-    raw_key = f"messages/{digest}.eml"
-    blobs = [(raw_key, raw, "message/rfc822")] + [
-        (document_key(d), d.data, d.content_type) for d in parsed.documents
-    ]
-    # Durable writes wait on the disk or the network: issue them side by side, then wait for all.
-    for upload in [_uploads().submit(services.blobs.put, *blob) for blob in blobs]:
+    raw_key = raw_blob_key(digest)
+    blobs = [] if raw_stored else [(raw_key, raw, "message/rfc822")]
+    blobs += [(document_key(d), d.data, d.content_type) for d in parsed.documents]
+    # Durable writes wait on the disk or the network: issue them side by side, the first one on
+    # this thread (which would only wait), then wait for all.
+    pending = [uploads().submit(services.blobs.put, *blob) for blob in blobs[1:]]
+    if blobs:
+        services.blobs.put(*blobs[0])
+    for upload in pending:
         upload.result()
     args = (services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
     try:
@@ -74,8 +80,21 @@ def accept_message(
         return _record(*args, known=True)
 
 
+def raw_blob_key(digest: str) -> str:
+    """Content-addressed by the SHA-256 of the bytes: a retried delivery rewrites the same key."""
+    return f"messages/{digest}.eml"
+
+
+def store_raw(services: Services, raw: bytes) -> None:
+    """The raw message, durably, ahead of `accept_message(..., raw_stored=True)`. The receiver
+    runs it while the message is parsed; a message then refused leaves its bytes stored with no
+    row, as a redelivery of the same bytes would overwrite them."""
+    services.blobs.put(raw_blob_key(hashlib.sha256(raw).hexdigest()), raw, "message/rfc822")
+
+
 @cache
-def _uploads() -> ThreadPoolExecutor:
+def uploads() -> ThreadPoolExecutor:
+    """The threads blob writes wait on (the receiver's, beside the database's)."""
     return ThreadPoolExecutor(8, thread_name_prefix="blob-put")
 
 
