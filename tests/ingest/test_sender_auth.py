@@ -222,6 +222,9 @@ def test_with_enforcement_a_forged_landlord_is_held_and_an_authenticated_one_is_
             LANDLORD_KEY,
         )
         deliver(port, genuine, "billing@landlord.example")
+        # The genuine bill is routed first: the other way round it would rightly be a possible
+        # duplicate of the held forgery (same vendor, amount and month).
+        drain(services)
         deliver(port, invoice_mail("billing@landlord.example", "INV-2"), "x@attacker.example")
     finally:
         controller.stop()
