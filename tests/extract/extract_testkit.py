@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
+from extract.layout import PageLayout, Word, build_lines
+from extract.result import Check, FieldValue
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "pdfs"
@@ -16,6 +18,36 @@ CORPUS = SHARED / "corpus" / "invoices"
 REFERENCE_DATE = datetime.date(2025, 6, 1)
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract's OpenMP is 4-5x slower on 2 cores
+
+LANGS = ("eng", "deu", "fra", "nld", "spa", "ita")
+ARITH = Check("subtotal_plus_tax_equals_total", True, "")
+
+
+def page_of_rows(
+    rows: list[list[tuple[float, str]]], number: int = 1, source: str = "text"
+) -> PageLayout:
+    """A page laid out from rows of (x, text): 20 pt apart, 6 pt per character."""
+    words = []
+    for i, row in enumerate(rows):
+        top = 100 + 20 * i
+        for x, text in row:
+            x0 = x
+            for part in text.split(" "):
+                words.append(
+                    Word(part, x0, top, x0 + 6 * len(part), top + 10, number, source=source)
+                )
+                x0 += 6 * len(part) + 4
+    return PageLayout(number, 595, 842, source, build_lines(words, 1))
+
+
+def gate_fields(**over: FieldValue) -> dict[str, FieldValue]:
+    """A total and currency read from text, with the given fields added or replaced."""
+    fields = {
+        "total_amount": FieldValue(11900, 0.95, "text"),
+        "currency": FieldValue("eur", 0.97, "text"),
+    }
+    fields.update(over)
+    return fields
 
 
 class ExtractionCache:

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from extract_testkit import LANGS, page_of_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +17,7 @@ from extract.candidates import collect, label_index, loose_money
 from extract.currency import detect_currency
 from extract.dates import find_compact_dates
 from extract.facts import count_documents, total_row_adds_up
-from extract.layout import PageLayout, Word, build_lines, split_glued
+from extract.layout import Word, split_glued
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
 from extract.nlp import find_labels
@@ -24,22 +25,6 @@ from extract.numbers import find_amounts
 from extract.result import FieldValue
 from extract.settlement import already_paid, settle, vat_exempt
 from extract.textfields import resolve_iban
-
-LANGS = ("eng", "deu", "fra", "nld", "spa", "ita")
-
-
-def _page(rows: list[list[tuple[float, str]]], number: int = 1, source: str = "text") -> PageLayout:
-    words = []
-    for i, row in enumerate(rows):
-        top = 100 + 20 * i
-        for x, text in row:
-            x0 = x
-            for part in text.split(" "):
-                words.append(
-                    Word(part, x0, top, x0 + 6 * len(part), top + 10, number, source=source)
-                )
-                x0 += 6 * len(part) + 4
-    return PageLayout(number, 595, 842, source, build_lines(words, 1))
 
 
 def _labels(text: str) -> list[str]:
@@ -93,12 +78,12 @@ def test_net_levy_rounding_and_open_amount_labels(label: str, kind: str) -> None
     ],
 )
 def test_references_printed_in_pieces_are_read_whole(row: str, value: str) -> None:
-    cands = collect(label_index([_page([[(50, row)]])]), "DMY", LANGS)
+    cands = collect(label_index([page_of_rows([[(50, row)]])]), "DMY", LANGS)
     assert [c.value for c in cands if c.label == "reference"] == [value]
 
 
 def test_an_order_number_beside_the_invoice_number_is_not_taken() -> None:
-    page = _page([[(50, "N° de commande : 4711")], [(50, "Facture N° : F-2025-18")]])
+    page = page_of_rows([[(50, "N° de commande : 4711")], [(50, "Facture N° : F-2025-18")]])
     refs = [c.value for c in collect(label_index([page]), "DMY", LANGS) if c.label == "reference"]
     assert refs == ["F-2025-18"]
 
@@ -107,7 +92,7 @@ def test_a_label_glued_to_its_value_is_split() -> None:
     word = Word("Datum:05.03.2025", 0, 0, 160, 10, 1)
     assert [w.text for w in split_glued(word)] == ["Datum:", "05.03.2025"]
     assert [w.text for w in split_glued(Word("https://x.eu", 0, 0, 60, 10, 1))] == ["https://x.eu"]
-    page = _page([[(50, "DUE DATE:20240923")]])
+    page = page_of_rows([[(50, "DUE DATE:20240923")]])
     dates = [c.value for c in collect(label_index([page]), "DMY", LANGS) if c.label == "due_date"]
     assert dates == [datetime.date(2024, 9, 23)]
 
@@ -119,7 +104,7 @@ def test_compact_dates_round_trip(day: datetime.date) -> None:
 
 
 def test_a_date_after_dot_leaders_is_found() -> None:
-    page = _page([[(50, "Pay by: . . . . . . . . . . . . . . . . November 13, 2024")]])
+    page = page_of_rows([[(50, "Pay by: . . . . . . . . . . . . . . . . November 13, 2024")]])
     dates = [c.value for c in collect(label_index([page]), "MDY", LANGS) if c.label == "due_date"]
     assert dates == [datetime.date(2024, 11, 13)]
 
@@ -132,7 +117,7 @@ def test_opening_hours_are_not_amounts(text: str) -> None:
 
 
 def _amounts(rows: list[list[tuple[float, str]]]) -> dict[str, Decimal | None]:
-    labelled = label_index([_page(rows)])
+    labelled = label_index([page_of_rows(rows)])
     result = resolve_amounts(collect(labelled, "DMY", LANGS), loose_money(labelled))
     return {
         name: pick.value if pick else None
@@ -184,23 +169,29 @@ def test_a_prepayment_is_subtracted_whatever_its_sign(gross_cents: int, tenth: i
 
 
 def test_a_tax_quoted_in_a_sentence_is_not_a_tax_line() -> None:
-    page = _page([[(50, "Im Beitrag ist die Versicherungsteuer von 12,34 € enthalten.")]])
+    page = page_of_rows([[(50, "Im Beitrag ist die Versicherungsteuer von 12,34 € enthalten.")]])
     assert [c for c in collect(label_index([page]), "DMY", LANGS) if c.label == "tax"] == []
 
 
 def test_exempt_and_paid_statements() -> None:
-    assert vat_exempt([_page([[(50, "TVA non applicable, art. 293 B du CGI.")]])])
-    assert vat_exempt([_page([[(50, "Steuerschuldnerschaft des Leistungsempfängers")]])])
-    assert not vat_exempt([_page([[(50, "MwSt. 19% 19,00")]])])
-    assert already_paid([_page([[(50, "Rechnung bereits beglichen – bitte nicht überweisen.")]])])
-    assert already_paid([_page([[(50, "Factura pagada. Gracias.")]])])
-    assert not already_paid([_page([[(50, "bereits bezahlt"), (400, "50,00")]])])
-    assert not already_paid([_page([[(50, "Montant déjà payé :")]])])  # a label, value elsewhere
-    assert not already_paid([_page([[(50, "Wenn bereits bezahlt, nur zu den Akten legen.")]])])
+    assert vat_exempt([page_of_rows([[(50, "TVA non applicable, art. 293 B du CGI.")]])])
+    assert vat_exempt([page_of_rows([[(50, "Steuerschuldnerschaft des Leistungsempfängers")]])])
+    assert not vat_exempt([page_of_rows([[(50, "MwSt. 19% 19,00")]])])
+    assert already_paid(
+        [page_of_rows([[(50, "Rechnung bereits beglichen – bitte nicht überweisen.")]])]
+    )
+    assert already_paid([page_of_rows([[(50, "Factura pagada. Gracias.")]])])
+    assert not already_paid([page_of_rows([[(50, "bereits bezahlt"), (400, "50,00")]])])
+    assert not already_paid(
+        [page_of_rows([[(50, "Montant déjà payé :")]])]
+    )  # a label, value elsewhere
+    assert not already_paid(
+        [page_of_rows([[(50, "Wenn bereits bezahlt, nur zu den Akten legen.")]])]
+    )
 
 
 def test_heading_notes_and_zero_rows_are_not_items_and_leaders_are_cut() -> None:
-    page = _page(
+    page = page_of_rows(
         [
             [(50, "Description"), (480, "Amount")],
             [(50, "--- Services ---")],
@@ -218,36 +209,36 @@ def test_heading_notes_and_zero_rows_are_not_items_and_leaders_are_cut() -> None
 
 
 def test_an_ocr_currency_symbol_alone_is_weak_unless_the_iban_agrees() -> None:
-    page = _page([[(50, "Total"), (400, "$ 1,939.00")]], source="ocr")
+    page = page_of_rows([[(50, "Total"), (400, "$ 1,939.00")]], source="ocr")
     weak = detect_currency([page], None)
     assert weak is not None and "currency_symbol_read_by_ocr_only" in weak.reasons
-    euro = _page([[(50, "Total"), (400, "1.939,00 €")]], source="ocr")
+    euro = page_of_rows([[(50, "Total"), (400, "1.939,00 €")]], source="ocr")
     found = detect_currency([euro], None, "DE89370400440532013000")
     assert found is not None and "currency_symbol_read_by_ocr_only" not in found.reasons
-    coded = detect_currency([_page([[(50, "Total EUR 1.939,00")]], source="ocr")], None)
+    coded = detect_currency([page_of_rows([[(50, "Total EUR 1.939,00")]], source="ocr")], None)
     assert coded is not None and coded.confidence >= 0.8
 
 
 def test_an_iban_split_over_two_segments_is_joined() -> None:
-    page = _page([[(50, "IBAN DE89 3704 0044"), (300, "0532 0130 00")]])
+    page = page_of_rows([[(50, "IBAN DE89 3704 0044"), (300, "0532 0130 00")]])
     assert len(page.lines[0].segments) == 2
     found = resolve_iban([page])
     assert found is not None and found.value == "DE89370400440532013000"
 
 
 def test_the_total_row_printing_net_and_tax_confirms_it() -> None:
-    page = _page([[(50, "Total facture"), (300, "24.99"), (380, "5.00"), (460, "29.99")]])
+    page = page_of_rows([[(50, "Total facture"), (300, "24.99"), (380, "5.00"), (460, "29.99")]])
     cands = collect(label_index([page]), "DMY", LANGS)
     assert total_row_adds_up([page], cands, Decimal("29.99"))
     assert not total_row_adds_up([page], cands, Decimal("24.99"))
 
 
 def test_two_invoices_in_one_file_are_counted() -> None:
-    first = _page([[(50, "INVOICE")], [(50, "Invoice No: A-1")], [(50, "Page 1 of 1")]], 1)
-    second = _page([[(50, "INVOICE")], [(50, "Invoice No: B-2")], [(50, "Page 1 of 1")]], 2)
+    first = page_of_rows([[(50, "INVOICE")], [(50, "Invoice No: A-1")], [(50, "Page 1 of 1")]], 1)
+    second = page_of_rows([[(50, "INVOICE")], [(50, "Invoice No: B-2")], [(50, "Page 1 of 1")]], 2)
     pages = [first, second]
     assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == 2
-    cont = _page([[(50, "Invoice No: A-1 (continued)")], [(50, "Page 2 of 2")]], 2)
+    cont = page_of_rows([[(50, "Invoice No: A-1 (continued)")], [(50, "Page 2 of 2")]], 2)
     pages = [first, cont]
     assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == 1
 
@@ -310,7 +301,7 @@ def test_no_total_is_made_up_when_nothing_printed_is_net_plus_tax() -> None:
 def _settled(gross: int, prepaid: int, due: int) -> object:
     # A boxed form: "Déjà payé" heads a cell whose value sits below it, so the line itself
     # reads like a paid statement.
-    page = _page([[(50, "Montant TTC"), (200, "Déjà payé"), (350, "Net à payer")]])
+    page = page_of_rows([[(50, "Montant TTC"), (200, "Déjà payé"), (350, "Net à payer")]])
     fields = {
         "gross_amount": FieldValue(gross, 0.9, "text"),
         "prepaid_amount": FieldValue(prepaid, 0.9, "text"),

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
+from extract_testkit import ARITH, gate_fields
+
 from extract.gate import Facts, assess, confirmations
 from extract.result import Check, FieldValue
-
-
-def _fields(**over: FieldValue) -> dict[str, FieldValue]:
-    fields = {
-        "total_amount": FieldValue(11900, 0.95, "text"),
-        "currency": FieldValue("eur", 0.97, "text"),
-    }
-    fields.update(over)
-    return fields
-
-
-ARITH = Check("subtotal_plus_tax_equals_total", True, "")
 
 
 def _codes(blockers: tuple) -> list[str]:  # type: ignore[type-arg]
@@ -23,54 +13,56 @@ def _codes(blockers: tuple) -> list[str]:  # type: ignore[type-arg]
 
 
 def test_net_plus_tax_confirms_the_total_and_nothing_blocks() -> None:
-    assert confirmations(_fields(), [ARITH], Facts()) == ["arithmetic"]
-    assert assess(_fields(), [ARITH], Facts()) == ()
+    assert confirmations(gate_fields(), [ARITH], Facts()) == ["arithmetic"]
+    assert assess(gate_fields(), [ARITH], Facts()) == ()
 
 
 def test_a_label_alone_does_not_confirm_where_arithmetic_could_exist() -> None:
-    assert _codes(assess(_fields(), [], Facts(strong_total_label=True))) == ["total_unconfirmed"]
+    assert _codes(assess(gate_fields(), [], Facts(strong_total_label=True))) == [
+        "total_unconfirmed"
+    ]
 
 
 def test_a_strong_label_counts_only_where_no_arithmetic_can_exist() -> None:
     facts = Facts(arithmetic_possible=False, strong_total_label=True)
-    assert confirmations(_fields(), [], facts) == ["strong_label_without_arithmetic"]
+    assert confirmations(gate_fields(), [], facts) == ["strong_label_without_arithmetic"]
     weak = Facts(arithmetic_possible=False, strong_total_label=False)
-    assert _codes(assess(_fields(), [], weak)) == ["total_unconfirmed"]
+    assert _codes(assess(gate_fields(), [], weak)) == ["total_unconfirmed"]
 
 
 def test_net_plus_tax_does_not_confirm_an_unexplained_amount_due() -> None:
     checks = [ARITH, Check("prepayment_explains_amount_due", False, "")]
-    assert confirmations(_fields(), checks, Facts()) == []
+    assert confirmations(gate_fields(), checks, Facts()) == []
 
 
 def test_xml_and_payment_codes_confirm() -> None:
-    xml = _fields(total_amount=FieldValue(11900, 0.99, "xml"))
+    xml = gate_fields(total_amount=FieldValue(11900, 0.99, "xml"))
     assert confirmations(xml, [], Facts()) == ["xml"]
     qr = Check("payment_code_matches_total", True, "")
-    assert confirmations(_fields(), [qr], Facts()) == ["payment_code"]
+    assert confirmations(gate_fields(), [qr], Facts()) == ["payment_code"]
 
 
 def test_contradictions_block_even_a_confirmed_total() -> None:
     facts = Facts(documents=2, deadline_without_date=True, other_totals=(20000,))
-    codes = _codes(assess(_fields(), [ARITH], facts))
+    codes = _codes(assess(gate_fields(), [ARITH], facts))
     assert codes == ["multiple_invoices", "deadline_without_date", "total_ambiguous"]
-    assert _codes(assess(_fields(), [ARITH], Facts(currencies=("eur", "usd")))) == [
+    assert _codes(assess(gate_fields(), [ARITH], Facts(currencies=("eur", "usd")))) == [
         "currency_ambiguous"
     ]
 
 
 def test_a_found_due_date_answers_the_deadline_wording() -> None:
-    fields = _fields(due_date=FieldValue("2025-03-15", 0.9, "text"))
+    fields = gate_fields(due_date=FieldValue("2025-03-15", 0.9, "text"))
     assert assess(fields, [ARITH], Facts(deadline_without_date=True)) == ()
 
 
 def test_a_currency_symbol_read_by_ocr_alone_is_unconfirmed() -> None:
     weak = FieldValue("usd", 0.6, "ocr", reasons=("currency_symbol_read_by_ocr_only",))
-    assert _codes(assess(_fields(currency=weak), [ARITH], Facts())) == ["currency_unconfirmed"]
+    assert _codes(assess(gate_fields(currency=weak), [ARITH], Facts())) == ["currency_unconfirmed"]
 
 
 def test_blockers_from_the_reading_side_are_kept_once() -> None:
     from extract.result import Blocker
 
     up = Blocker("payment_code_conflict", "total_amount", "QR says 100.00")
-    assert _codes(assess(_fields(), [ARITH], Facts(), (up, up))) == ["payment_code_conflict"]
+    assert _codes(assess(gate_fields(), [ARITH], Facts(), (up, up))) == ["payment_code_conflict"]

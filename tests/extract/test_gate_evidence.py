@@ -7,33 +7,21 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from extract_testkit import ARITH, LANGS, gate_fields, page_of_rows
 
 from extract.candidates import collect, label_index
 from extract.deadlines import deadline_without_date, due_from_days, due_in_sentence
 from extract.facts import unread_later_dates
 from extract.gate import Facts, assess
-from extract.layout import PageLayout, Word, build_lines
+from extract.layout import PageLayout, Word
 from extract.pdfio import merge_split_capitals
-from extract.result import Check, FieldValue
+from extract.result import FieldValue
 
-LANGS = ("eng", "deu", "fra", "nld", "spa", "ita")
 D = datetime.date
 
 
-def _page(rows: list[list[tuple[float, str]]], number: int = 1) -> PageLayout:
-    words = []
-    for i, row in enumerate(rows):
-        top = 100 + 20 * i
-        for x, text in row:
-            x0 = x
-            for part in text.split(" "):
-                words.append(Word(part, x0, top, x0 + 6 * len(part), top + 10, number))
-                x0 += 6 * len(part) + 4
-    return PageLayout(number, 595, 842, "text", build_lines(words, 1))
-
-
 def _unread(rows: list[list[tuple[float, str]]], due: str | None = None) -> tuple[str, ...]:
-    page = _page(rows)
+    page = page_of_rows(rows)
     labelled = label_index([page])
     cands = collect(labelled, "DMY", LANGS)
     fields = {"issue_date": FieldValue("2025-03-01", 0.95, "text")}
@@ -67,22 +55,10 @@ def test_explained_past_and_far_dates_are_not_unread_deadlines(
     assert _unread([[(50, "Invoice date:"), (300, "01.03.2025")], row]) == ()
 
 
-def _fields(**over: FieldValue) -> dict[str, FieldValue]:
-    fields = {
-        "total_amount": FieldValue(11900, 0.95, "text"),
-        "currency": FieldValue("eur", 0.97, "text"),
-    }
-    fields.update(over)
-    return fields
-
-
-ARITH = Check("subtotal_plus_tax_equals_total", True, "")
-
-
 def test_an_unread_later_date_blocks_billing_as_due_on_receipt() -> None:
     facts = Facts(unread_dates=("2025-03-31",))
-    assert [b.code for b in assess(_fields(), [ARITH], facts)] == ["due_date_unread"]
-    read = _fields(due_date=FieldValue("2025-03-31", 0.9, "text"))
+    assert [b.code for b in assess(gate_fields(), [ARITH], facts)] == ["due_date_unread"]
+    read = gate_fields(due_date=FieldValue("2025-03-31", 0.9, "text"))
     assert assess(read, [ARITH], facts) == ()
 
 
@@ -97,12 +73,12 @@ def test_an_unread_later_date_blocks_billing_as_due_on_receipt() -> None:
 def test_a_deadline_pointing_elsewhere_for_its_date_is_a_deadline_without_date(
     sentence: str,
 ) -> None:
-    page = _page([[(50, "Invoice 42")], [(50, sentence)]])
+    page = page_of_rows([[(50, "Invoice 42")], [(50, sentence)]])
     assert deadline_without_date([page], label_index([page]))
 
 
 def test_a_paying_verb_on_the_line_before_the_date_is_read() -> None:
-    page = _page(
+    page = page_of_rows(
         [
             [(50, "Please remit the total of £178.02. We kindly ask you to transfer the")],
             [(50, "amount by November 10, 2025.")],
@@ -113,13 +89,15 @@ def test_a_paying_verb_on_the_line_before_the_date_is_read() -> None:
 
 
 def test_a_finished_sentence_above_lends_the_date_no_verb() -> None:
-    page = _page([[(50, "Please pay by bank transfer.")], [(50, "Delivered by 10.11.2025")]])
+    page = page_of_rows([[(50, "Please pay by bank transfer.")], [(50, "Delivered by 10.11.2025")]])
     assert due_in_sentence([page], "DMY", LANGS) is None
 
 
 @pytest.mark.parametrize("amount", ["10'096.98", "10 096,98", "10.096,98"])
 def test_a_day_count_is_never_part_of_an_amount(amount: str) -> None:
-    page = _page([[(50, "Summe netto"), (300, f"{amount} CHF")], [(50, "Zahlbar: 30 Tage netto")]])
+    page = page_of_rows(
+        [[(50, "Summe netto"), (300, f"{amount} CHF")], [(50, "Zahlbar: 30 Tage netto")]]
+    )
     found = due_from_days([page], D(2024, 10, 19))
     assert found is not None and found.value == D(2024, 11, 18)
 
@@ -146,7 +124,7 @@ def test_a_key_naming_a_date_is_a_date_label_not_an_identifier(key: str) -> None
 
 
 def _carry_doc(carried: str = "5,089.49") -> list[PageLayout]:
-    first = _page(
+    first = page_of_rows(
         [
             [(50, "Invoice # 42")],
             [(50, "Rent"), (400, "5,000.00")],
@@ -154,7 +132,7 @@ def _carry_doc(carried: str = "5,089.49") -> list[PageLayout]:
             [(300, "Carried forward"), (400, carried)],
         ]
     )
-    second = _page(
+    second = page_of_rows(
         [
             [(50, "Invoice # 42")],
             [(50, "Balance brought forward"), (400, carried)],
@@ -187,19 +165,19 @@ def test_an_amount_repeated_on_the_next_page_that_is_the_total_is_kept() -> None
     from extract.carry import drop_carried
 
     slip = [
-        _page([[(50, "Invoice # 42")], [(300, "Total amount"), (400, "7,200.00")]]),
-        _page([[(50, "Payment slip")], [(50, "Amount due"), (400, "7,200.00")]], number=2),
+        page_of_rows([[(50, "Invoice # 42")], [(300, "Total amount"), (400, "7,200.00")]]),
+        page_of_rows([[(50, "Payment slip")], [(50, "Amount due"), (400, "7,200.00")]], number=2),
     ]
     cands = collect(label_index(slip), "DMY", LANGS)
     assert drop_carried(cands, slip) == cands
 
 
 def test_a_hedge_after_the_paying_word_qualifies_a_deadline_it_does_not_cancel() -> None:
-    page = _page(
+    page = page_of_rows(
         [[(50, "Il pagamento va effettuato entro la data prevista dal contratto di locazione.")]]
     )
     assert deadline_without_date([page], label_index([page]))
-    forecast = _page([[(50, "Your next bill will be due in the spring.")]])
+    forecast = page_of_rows([[(50, "Your next bill will be due in the spring.")]])
     assert not deadline_without_date([forecast], label_index([forecast]))
 
 
@@ -207,7 +185,7 @@ def test_a_total_found_without_a_label_that_the_figures_confirm_is_trusted() -> 
     from extract.engine import _confirmed_total
 
     fallback = FieldValue(11900, 0.45, "text", reasons=("total_unlabelled_largest_amount",))
-    fields = _fields(total_amount=fallback)
+    fields = gate_fields(total_amount=fallback)
     raised = _confirmed_total(fields, [ARITH], Facts())
     assert raised["total_amount"].confidence == 0.9
     assert "total_confirmed_by_arithmetic" in raised["total_amount"].reasons
@@ -218,7 +196,7 @@ def test_a_page_paying_another_account_with_another_number_is_another_invoice() 
     from extract.facts import count_documents
 
     def page(number: int, ref: str, iban: str) -> PageLayout:
-        return _page(
+        return page_of_rows(
             [[(50, "Document No.:"), (300, ref)], [(50, "Total"), (300, "100.00")], [(50, iban)]],
             number=number,
         )
@@ -240,13 +218,13 @@ def test_a_page_paying_another_account_with_another_number_is_another_invoice() 
     ],
 )
 def test_a_reference_key_after_the_title_on_one_line_is_read(row: str, value: str) -> None:
-    page = _page([[(50, row)]])
+    page = page_of_rows([[(50, row)]])
     refs = [c.value for c in collect(label_index([page]), "DMY", LANGS) if c.label == "reference"]
     assert refs == [value]
 
 
 def test_someone_elses_reference_is_not_the_invoice_number() -> None:
-    page = _page([[(50, "Invoice Your reference: AB-1234")]])
+    page = page_of_rows([[(50, "Invoice Your reference: AB-1234")]])
     refs = [c for c in collect(label_index([page]), "DMY", LANGS) if c.label == "reference"]
     assert all(c.value != "AB-1234" for c in refs)
 
@@ -254,16 +232,16 @@ def test_someone_elses_reference_is_not_the_invoice_number() -> None:
 def test_an_exemption_citing_its_paragraph_after_a_space_is_read() -> None:
     from extract.settlement import vat_exempt
 
-    page = _page([[(50, "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet.")]])
+    page = page_of_rows([[(50, "Gemäß § 19 UStG wird keine Umsatzsteuer berechnet.")]])
     assert vat_exempt([page])
 
 
 def test_one_till_word_in_an_item_does_not_make_a_receipt() -> None:
     from extract.engine import receipt_like
 
-    item = _page([[(50, "Cambio de cerradura"), (300, "1"), (400, "82,78")]])
+    item = page_of_rows([[(50, "Cambio de cerradura"), (300, "1"), (400, "82,78")]])
     assert not receipt_like(collect(label_index([item]), "DMY", LANGS))
-    till = _page([[(50, "Cash"), (400, "100.00")], [(50, "Change"), (400, "17.22")]])
+    till = page_of_rows([[(50, "Cash"), (400, "100.00")], [(50, "Change"), (400, "17.22")]])
     assert receipt_like(collect(label_index([till]), "DMY", LANGS))
 
 
