@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -59,14 +59,10 @@ def accept_message(
     raw_key = raw_blob_key(digest)
     blobs = [] if raw_stored else [(raw_key, raw, "message/rfc822")]
     blobs += [(document_key(d), d.data, d.content_type) for d in parsed.documents]
-    # Durable writes wait on the disk or the network: issue them side by side, the first one on
-    # this thread (which would only wait), then wait for all.
-    pending = [uploads().submit(services.blobs.put, *blob) for blob in blobs[1:]]
-    if blobs:
-        services.blobs.put(*blobs[0])
-    for upload in pending:
-        upload.result()
-    args = (services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth)
+    # Durable writes wait on the disk or the network, the rows on the database: both run at
+    # once, and the transaction commits only once every blob is stored (`_record`).
+    uploading = [uploads().submit(services.blobs.put, *blob) for blob in blobs]
+    args = (services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth, uploading)
     try:
         # Optimistic: a new message is inserted without first asking whether it exists (one
         # statement less for every message); the unique sha256 refuses a repeated delivery.
@@ -112,11 +108,13 @@ def _record(
     raw: bytes,
     parsed: ParsedMail,
     sender_auth: dict[str, Any] | None,
+    uploading: Sequence[Future[None]],
     *,
     known: bool,
 ) -> Accepted:
-    """One unit of work: the message, its alias invoices and their events. `known`: the message
-    may have been recorded before (look it up); otherwise it is inserted as new."""
+    """One unit of work: the message, its alias invoices and their events, committed once the
+    `uploading` blobs are stored (a failed upload rolls it back). `known`: the message may have
+    been recorded before (look it up); otherwise it is inserted as new."""
     now = services.clock()
     created: list[str] = []
     # The scope's ids (the message_id, once known) go with the queue messages sent at commit.
@@ -149,6 +147,9 @@ def _record(
             created.extend(
                 _alias_invoices(session, message, alias, parsed, sender_auth, now, duplicate)
             )
+        session.flush()  # the rows go out while the blobs are written; only the commit waits
+        for upload in uploading:
+            upload.result()  # BlobStoreError: the transaction rolls back, the sender retries
     return Accepted(message.id, tuple(created), duplicate)
 
 

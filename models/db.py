@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -33,7 +35,39 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No ping on every checkout (a round trip per transaction, two per accepted mail): a
+    # connection that was busy a moment ago is alive. One that sat idle may have outlived a
+    # database restart, so it is pinged first (`_ping_if_idle`). A connection that dies in use
+    # fails its statement, the caller's transient error path answers (451, a retried job), and
+    # SQLAlchemy, seeing a disconnect, replaces every pooled connection older than the failure.
+    engine = create_engine(url, pool_size=10, max_overflow=10, pool_recycle=RECYCLE_SECONDS)
+    event.listen(engine, "checkin", _note_checkin)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0  # a connection idle longer than this is pinged before use
+RECYCLE_SECONDS = 3600  # and any connection is replaced after this long, busy or not
+_CHECKED_IN = "casapay.checked_in"
+
+
+def _note_checkin(dbapi_connection: Any, record: Any) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    idle_since = record.info.get(_CHECKED_IN)
+    if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
+        return  # new, or in use a moment ago
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+        dbapi_connection.rollback()  # the ping must leave no transaction open
+    except Exception as exc:  # any failure: the pool discards it and connects again
+        raise DisconnectionError(f"idle connection is gone: {exc}") from exc
+    finally:
+        if not dbapi_connection.closed:
+            cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import smtplib
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.blobstore import S3BlobStore
@@ -175,3 +176,51 @@ def test_database_down_during_data_gets_451_and_writes_nothing(
     with services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(InboundMessage)) == 0
     assert rows(services) == []
+
+
+def drop_connections(services: Services) -> int:
+    """What a database restart does to the receiver's pool: every server connection is gone."""
+    admin = create_engine(services.settings.database_url, poolclass=NullPool)
+    with admin.connect() as conn:
+        dropped = conn.scalar(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    admin.dispose()
+    return int(dropped or 0)
+
+
+def deliver_retrying(port: int, message: bytes, attempts: int) -> list[int]:
+    """A mail server's retries: deliver until 250, up to `attempts` times; the codes seen."""
+    codes: list[int] = []
+    while len(codes) < attempts:
+        with smtplib.SMTP("127.0.0.1", port, timeout=60) as client:
+            client.ehlo()
+            client.mail("billing@northside.example")
+            code, _ = client.rcpt("jane.doe@casapay.me")
+            if code == 250:
+                code, _ = client.data(message)
+        codes.append(code)
+        if code == 250:
+            break
+    return codes
+
+
+def test_dropped_database_connections_cost_at_most_one_451_then_mail_flows(
+    services: Services, smtp_port: int
+) -> None:
+    make_alias(services)
+    send(
+        smtp_port,
+        mail_with_pdfs("jane.doe@casapay.me", [("a.pdf", invoice_pdf())]),
+        ["jane.doe@casapay.me"],
+    )
+    assert drop_connections(services) >= 1  # the pool kept connections, now all dead
+    message = crlf(bytes(mail_with_pdfs("jane.doe@casapay.me", [("b.pdf", invoice_pdf())])))
+    codes = deliver_retrying(smtp_port, message, attempts=3)
+    # A dead connection fails its statement (our transient failure: 451, never a 5xx); the pool
+    # then replaces every connection older than the failure, so the retry goes through.
+    assert codes in ([250], [451, 250])
+    assert len(rows(services)) == 2
