@@ -55,6 +55,8 @@ class PdfSource:
         self.budget = PixelBudget(limits)
         self._renders: dict[tuple[int, int], Any] = {}
         self._codes: dict[int, list[PaymentCode]] = {}
+        # Where each page may hold a QR code, found in `read` while the page is loaded anyway.
+        self._regions: dict[int, list[tuple[float, float, float, float]]] = {}
         self._cache = RenderCache(config.render_cache_dir) if config.render_cache_dir else None
         self._digest: str | None = None
         import pypdfium2 as pdfium
@@ -83,7 +85,8 @@ class PdfSource:
                 words = merge_split_capitals(page_words(page, textpage, number))
                 unmapped = unmapped_share(textpage)
                 has_chars = textpage.count_chars() > 0
-                has_images = _has_images(page)
+                regions, has_images = code_regions(page)
+                self._regions[index] = regions
                 textpage.close()
                 page.close()
             if not usable_text(words) or unmapped > _UNMAPPED_FALLBACK:
@@ -119,10 +122,12 @@ class PdfSource:
             if index in self._codes:  # an OCR page: decoded on its render
                 found.extend(self._codes[index])
                 continue
+            regions = self._regions[index]
+            if not regions:
+                continue  # no page to load again: nothing to render
             with pdfium_lock():
                 page = self.pdf[index]
                 try:
-                    regions = code_regions(page)
                     crops = [_render_region(page, region) for region in regions]
                 finally:
                     page.close()
@@ -173,15 +178,18 @@ _CODE_SCALE = 200 / 72  # QR modules of ~1 pt become ~3 px: enough for zxing
 _CODE_MARGIN = 8.0  # quiet zone around a code's object, in points
 
 
-def code_regions(page: Any) -> list[tuple[float, float, float, float]]:
+def code_regions(page: Any) -> tuple[list[tuple[float, float, float, float]], bool]:
     """Square-ish regions (PDF coordinates) that may hold a QR code: an image or a path of
-    30-300 pt, or the bounds of a field of tiny squares (a code drawn module by module)."""
+    30-300 pt, or the bounds of a field of tiny squares (a code drawn module by module); and
+    whether the page holds any image (the same walk over its objects answers both)."""
     import pypdfium2.raw as pdfium_c
 
     regions: list[tuple[float, float, float, float]] = []
     modules: list[tuple[float, float, float, float]] = []
+    has_images = False
     kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH)
     for obj in page.get_objects(filter=kinds, max_depth=3):
+        has_images = has_images or obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
         left, bottom, right, top = obj.get_bounds()
         width, height = right - left, top - bottom
         if _square(width, height):
@@ -197,7 +205,7 @@ def code_regions(page: Any) -> list[tuple[float, float, float, float]]:
         )
         if _square(box[2] - box[0], box[3] - box[1]):
             regions.append(box)
-    return regions[:8]
+    return regions[:8], has_images
 
 
 def _square(width: float, height: float) -> bool:
@@ -217,12 +225,6 @@ def _render_region(
     image = bitmap.to_pil().convert("L")
     bitmap.close()
     return image, (left - p_left, p_top - top)
-
-
-def _has_images(page: Any) -> bool:
-    import pypdfium2.raw as pdfium_c
-
-    return any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=3))
 
 
 def _image_sizes(page: Any) -> Iterator[tuple[int, int]]:
