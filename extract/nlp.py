@@ -6,12 +6,14 @@ rules do the work; the pipeline is built once per process and shared (matching i
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
 from extract.composed import composed_labels
 from extract.lexicon import DOC_WORDS, LABELS, fold
+from extract.memo import per_document
 
 LEGAL_FORMS: tuple[str, ...] = (
     "gmbh",
@@ -86,15 +88,36 @@ class _Rules:
 
         self.nlp = spacy.blank("xx")
         self.labels = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        label_docs = []
         for name, phrases in LABELS.items():
-            self.labels.add(name, [self.nlp.make_doc(fold(p)) for p in set(phrases)])
+            docs = [self.nlp.make_doc(fold(p)) for p in set(phrases)]
+            self.labels.add(name, docs)
+            label_docs += docs
         self.docwords = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        word_docs = []
         for name, phrases in DOC_WORDS.items():
-            self.docwords.add(name, [self.nlp.make_doc(fold(p)) for p in set(phrases)])
+            docs = [self.nlp.make_doc(fold(p)) for p in set(phrases)]
+            self.docwords.add(name, docs)
+            word_docs += docs
+        self.maybe_labels = _needles(label_docs)
+        self.maybe_docwords = _needles(word_docs)
         self.orgs = Matcher(self.nlp.vocab)
         self.orgs.add("ORG_FORM", [[{"LOWER": {"IN": list(LEGAL_FORMS)}}]])
         self.orgs.add("ORG_FORM", [[{"LOWER": "sdn"}, {"LOWER": "bhd"}]])
         self.orgs.add("ORG_FORM", [[{"LOWER": "&"}, {"LOWER": "co"}]])
+        # A token's lower case is a piece of the text's lower case: no form there, no match.
+        self.maybe_org = re.compile(
+            "|".join(re.escape(f) for f in sorted({*LEGAL_FORMS, "&"}, key=len, reverse=True))
+        )
+
+
+def _needles(phrases: list[Any]) -> re.Pattern[str]:
+    """Text without a match of this pattern holds none of the phrases, so the matcher (and the
+    tokenizer before it) can be skipped: a phrase matches tokens whose texts equal its own, and
+    a token's text is a piece of the string, so each phrase's longest token is in the string.
+    Most segments of a page hold no document word and many no label phrase."""
+    needles = {max((t.text for t in doc), key=len) for doc in phrases if len(doc)}
+    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
 
 
 _rules: _Rules | None = None
@@ -117,20 +140,24 @@ def _spans(matcher: Any, doc: Any) -> list[LabelHit]:
     import spacy.util
 
     r = rules()
-    matches = [doc[s:e] for _, s, e in matcher(doc)]
-    names = {(s, e): r.nlp.vocab.strings[m] for m, s, e in matcher(doc)}
+    found = matcher(doc)
+    matches = [doc[s:e] for _, s, e in found]
+    names = {(s, e): r.nlp.vocab.strings[m] for m, s, e in found}
     hits = []
     for span in spacy.util.filter_spans(matches):
         hits.append(LabelHit(names[(span.start, span.end)], span.start_char, span.end_char))
     return sorted(hits, key=lambda h: h.start)
 
 
+@per_document
 def find_labels(folded: str) -> list[LabelHit]:
     """Longest non-overlapping labels in already-folded text: listed phrases and labels
     composed from word stems (extract/composed.py); on equal length the listed phrase wins."""
     r = rules()
-    with _use_lock:
-        phrases = _spans(r.labels, r.nlp.make_doc(folded))
+    phrases = []
+    if r.maybe_labels.search(folded):
+        with _use_lock:
+            phrases = _spans(r.labels, r.nlp.make_doc(folded))
     pool = [(h.end - h.start, 1, h) for h in phrases]
     pool += [(e - s, 0, LabelHit(label, s, e)) for label, s, e in composed_labels(folded)]
     chosen: list[LabelHit] = []
@@ -140,9 +167,12 @@ def find_labels(folded: str) -> list[LabelHit]:
     return sorted(chosen, key=lambda h: h.start)
 
 
+@per_document
 def find_doc_words(folded: str) -> list[LabelHit]:
     """Document-kind words (invoice, credit note, receipt...) in folded text."""
     r = rules()
+    if not r.maybe_docwords.search(folded):
+        return []
     with _use_lock:
         return _spans(r.docwords, r.nlp.make_doc(folded))
 
@@ -150,5 +180,7 @@ def find_doc_words(folded: str) -> list[LabelHit]:
 def has_legal_form(text: str) -> bool:
     """True when the text contains a company legal form (GmbH, B.V., SARL, Ltd...)."""
     r = rules()
+    if not r.maybe_org.search(text.lower()):
+        return False
     with _use_lock:
         return bool(r.orgs(r.nlp.make_doc(text)))
