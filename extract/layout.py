@@ -6,6 +6,7 @@ phrase to the right on the same line, or below it in the same column (table head
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -54,6 +55,13 @@ class Segment:
             pos += len(w.text) + 1
         self.text = " ".join(parts)
         self.folded = fold(self.text)
+        # The box, once: value searches ask every segment of the lines below a label for it.
+        self._box = (
+            min(w.x0 for w in self.words),
+            min(w.top for w in self.words),
+            max(w.x1 for w in self.words),
+            max(w.bottom for w in self.words),
+        )
 
     @property
     def page(self) -> int:
@@ -61,19 +69,19 @@ class Segment:
 
     @property
     def x0(self) -> float:
-        return min(w.x0 for w in self.words)
+        return self._box[0]
 
     @property
     def x1(self) -> float:
-        return max(w.x1 for w in self.words)
+        return self._box[2]
 
     @property
     def top(self) -> float:
-        return min(w.top for w in self.words)
+        return self._box[1]
 
     @property
     def bottom(self) -> float:
-        return max(w.bottom for w in self.words)
+        return self._box[3]
 
     def words_in(self, start: int, end: int) -> list[Word]:
         pairs = zip(self.words, self.offsets, strict=True)
@@ -142,19 +150,25 @@ def split_glued(word: Word) -> list[Word]:
 def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line]:
     """Group words into lines by vertical overlap, then into segments by horizontal gaps."""
     lines: list[list[Word]] = []
+    # The last line's tops and bottoms, kept sorted as words join it: its medians without
+    # sorting the line again for every word.
+    tops: list[float] = []
+    bottoms: list[float] = []
     words = [part for w in words for part in split_glued(w)]
     for w in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
         centre = (w.top + w.bottom) / 2
         if lines:
             last = lines[-1]
-            top = statistics.median(x.top for x in last)
-            bottom = statistics.median(x.bottom for x in last)
+            top, bottom = _sorted_median(tops), _sorted_median(bottoms)
             if top - 0.5 <= centre <= bottom + 0.5 and abs(w.height - (bottom - top)) < max(
                 w.height, bottom - top
             ):
                 last.append(w)
+                bisect.insort(tops, w.top)
+                bisect.insort(bottoms, w.bottom)
                 continue
         lines.append([w])
+        tops, bottoms = [w.top], [w.bottom]
     result: list[Line] = []
     for i, ws in enumerate(lines):
         ws.sort(key=lambda w: w.x0)
@@ -178,6 +192,14 @@ def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line
             )
         )
     return result
+
+
+def _sorted_median(values: list[float]) -> float:
+    """statistics.median of values already sorted (the same arithmetic, without the sort)."""
+    n = len(values)
+    if n % 2 == 1:
+        return values[n // 2]
+    return (values[n // 2 - 1] + values[n // 2]) / 2
 
 
 @dataclass(frozen=True)
