@@ -150,11 +150,12 @@ def _make(
 
 def _money_in(text: str) -> list[tuple[int, int, Decimal]]:
     """Money-looking amounts: two decimals, or an integer right beside a currency sign."""
-    found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 2]
+    amounts = find_amounts(text)
+    found = [(a.start, a.end, a.value) for a in amounts if a.decimals == 2]
     if not found:  # some generators drop a trailing zero ("21,3")
-        found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 1]
+        found = [(a.start, a.end, a.value) for a in amounts if a.decimals == 1]
     if not found and CURRENCY_NEAR_RE.search(text):
-        found = [(a.start, a.end, a.value) for a in find_amounts(text) if a.decimals == 0]
+        found = [(a.start, a.end, a.value) for a in amounts if a.decimals == 0]
     return found
 
 

@@ -12,6 +12,8 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.memo import per_document
+
 _MONTHS: dict[int, tuple[str, ...]] = {
     1: (
         "january",
@@ -94,6 +96,9 @@ DATEPARSER_LANG: dict[str, str] = {
 }
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
 @dataclass(frozen=True)
 class DateMatch:
     """A date-looking span; `a`/`b` are kept for numeric forms whose order is ambiguous."""
@@ -111,9 +116,12 @@ class DateMatch:
         return self.kind == "numeric" and self.a <= 12 and self.b <= 12 and self.a != self.b
 
 
+@per_document
 def find_dates(text: str) -> list[DateMatch]:
     """Date candidates in a string, without overlaps, in reading order."""
     found: list[DateMatch] = []
+    if not _DIGIT_RE.search(text):
+        return found  # every date pattern holds a digit: most labels and words have none
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:

@@ -25,6 +25,7 @@ from extract.guard import failure_boundary
 from extract.layout import PageLayout
 from extract.lexicon import fold
 from extract.line_items import extract_line_items
+from extract.memo import one_document
 from extract.numbers import find_amounts, to_minor
 from extract.paycodes import payment_evidence
 from extract.reading import document_kind, open_source, read_layouts
@@ -46,7 +47,7 @@ from extract.vendor import resolve_vendor
 
 def extract_document(data: bytes, config: ExtractConfig) -> Extraction:
     """Extract payable fields from one document; raises ExtractionFailed for permanent failures."""
-    with failure_boundary(document_kind(data)):
+    with failure_boundary(document_kind(data)), one_document():
         source = open_source(data, config)
         try:
             return _extract(source, config)

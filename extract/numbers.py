@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from extract.memo import per_document
 from models.currencies import to_minor
 
 # Thousands groups may be separated by . , ' ’ or a (thin/no-break) space.
@@ -35,6 +36,10 @@ class AmountMatch:
     decimals: int
 
 
+_NOT_NUMERIC_RE = re.compile(r"[^\d.,' ]")
+_GROUP_MARK_RE = re.compile(r"[.,' ]")
+
+
 def parse_number(token: str) -> tuple[Decimal, int] | None:
     """Parse one numeric token (no currency) into (value, decimals), or None if malformed."""
     s = token.strip()
@@ -48,7 +53,7 @@ def parse_number(token: str) -> tuple[Decimal, int] | None:
     s = s.replace("\u00a0", " ").replace("\u202f", " ").replace("’", "'")
     if not s or not s[0].isdigit() or not s[-1].isdigit():
         return None
-    if re.search(r"[^\d.,' ]", s):
+    if _NOT_NUMERIC_RE.search(s):
         return None
     marks = [c for c in s if c in ".,"]
     decimal_mark: str | None = None
@@ -61,7 +66,7 @@ def parse_number(token: str) -> tuple[Decimal, int] | None:
         if len(tail) != 3 or head.replace(" ", "").replace("'", "") == "0":
             decimal_mark = marks[0]
     int_part, frac = s.rsplit(decimal_mark, 1) if decimal_mark else (s, "")
-    groups = re.split(r"[.,' ]", int_part)
+    groups = _GROUP_MARK_RE.split(int_part)
     if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(g) != 3 for g in groups[1:])):
         return None
     if decimal_mark and any(c in ".," for c in frac):
@@ -81,9 +86,15 @@ _TIME_RANGE_RE = re.compile(
 )
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
+@per_document
 def find_amounts(text: str) -> list[AmountMatch]:
     """All numbers in a string that parse as amounts (percentages, dates, times excluded)."""
     found: list[AmountMatch] = []
+    if not _DIGIT_RE.search(text):
+        return found  # an amount holds a digit: most labels and words have none
     times = [(m.start(), m.end()) for m in _TIME_RANGE_RE.finditer(text)]
     for m in AMOUNT_RE.finditer(text):
         if any(s <= m.start() < e for s, e in times):
