@@ -79,13 +79,18 @@ class _Sentence:
 def _sentences(pages: list[PageLayout]) -> Iterator[_Sentence]:
     for page in pages:
         lead = ""
+        # Each line's text and folded text once (folding works character by character, so the
+        # fold of two joined lines is the join of their folds).
+        texts = [" ".join(s.text for s in line.segments) for line in page.lines]
+        folds = [fold(t) for t in texts]
         for i, line in enumerate(page.lines):
-            text = " ".join(s.text for s in line.segments)
+            text, folded = texts[i], folds[i]
             own = len(text)
             if i + 1 < len(page.lines):
-                text += " " + " ".join(s.text for s in page.lines[i + 1].segments)
-            yield _Sentence(page, text, fold(text), own, line.segments, lead)
-            lead = _unfinished(fold(" ".join(s.text for s in line.segments)))
+                text += " " + texts[i + 1]
+                folded += " " + folds[i + 1]
+            yield _Sentence(page, text, folded, own, line.segments, lead)
+            lead = _unfinished(folds[i])
 
 
 def _unfinished(folded: str) -> str:
