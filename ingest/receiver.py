@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ingest.documents import Document
 from ingest.mime import ParsedMail, parse_mail
-from models import lifecycle, logs
+from models import lifecycle, logs, webhooks
 from models.accounts import Account
 from models.alias_invoices import AliasInvoice, InboundMessage
 from models.customers import Customer, EmailAlias
@@ -158,15 +158,18 @@ def _recipients(
 ) -> list[tuple[EmailAlias, Customer, Account]]:
     """The recipients' aliases, in order, each once, with their customer and account: one
     query. The receipt notice reads the customer and the account; while the caller holds them
-    the session's identity map answers it without a query of its own."""
+    the session's identity map answers it without a query of its own. The same query asks
+    whether each account listens to webhooks, which most do not: their events then need no
+    query of their own either."""
     wanted: dict[tuple[str, str], None] = {}
     for address in rcpt_tos:
         local, _, domain = address.rpartition("@")
         wanted.setdefault((local.lower(), domain.lower()), None)
     if not wanted:
         return []
+    listened = webhooks.has_enabled_endpoint(EmailAlias.account_id, EmailAlias.livemode)
     rows = session.execute(
-        select(EmailAlias, Customer, Account)
+        select(EmailAlias, Customer, Account, listened)
         .join(Customer, Customer.id == EmailAlias.customer_id)
         .join(Account, Account.id == EmailAlias.account_id)
         .where(
@@ -178,7 +181,11 @@ def _recipients(
             )
         )
     ).all()
-    found = {(row[0].local_part, row[0].domain): row for row in rows}
+    found = {}
+    for alias, customer, account, has_endpoint in rows:
+        found[alias.local_part, alias.domain] = (alias, customer, account)
+        if not has_endpoint:
+            webhooks.without_endpoints(session, alias.account_id, alias.livemode)
     return [found[address] for address in wanted if address in found]
 
 

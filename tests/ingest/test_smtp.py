@@ -12,11 +12,14 @@ from models.alias_invoices import AliasInvoice, InboundMessage
 from models.blobstore import S3BlobStore
 from models.customers import EmailAlias
 from models.db import make_session_factory, transaction
+from models.events import Event
 from models.services import Services
+from models.webhooks import WebhookDelivery
 from tests.conftest import free_port
 from tests.ingest.conftest import make_alias
 from tests.mail import crlf, mail_with_pdfs, send
 from tests.pdfs import invoice_pdf
+from webhooks.endpoints import create_endpoint
 
 
 def rows(services: Services) -> list[AliasInvoice]:
@@ -224,3 +227,32 @@ def test_dropped_database_connections_cost_at_most_one_451_then_mail_flows(
     # then replaces every connection older than the failure, so the retry goes through.
     assert codes in ([250], [451, 250])
     assert len(rows(services)) == 2
+
+
+def test_received_mail_is_announced_to_the_webhooks_of_the_accounts_that_listen(
+    services: Services, smtp_port: int
+) -> None:
+    listening = make_alias(services, "jane.doe")
+    quiet = make_alias(services, "john.roe")
+    with transaction(services.sessions) as session:
+        create_endpoint(
+            session,
+            listening.account_id,
+            listening.livemode,
+            url="https://hooks.example.com/casapay",
+            enabled_events=["alias_invoice.received"],
+            description=None,
+            metadata={},
+            now=services.clock(),
+        )
+    message = mail_with_pdfs("jane.doe@casapay.me", [("rent.pdf", invoice_pdf())])
+    send(smtp_port, message, ["jane.doe@casapay.me", "john.roe@casapay.me"])
+    with services.sessions() as session:
+        announced = session.execute(
+            select(Event.account_id, Event.type).join(
+                WebhookDelivery, WebhookDelivery.event_id == Event.id
+            )
+        ).all()
+        events = session.scalars(select(Event.account_id)).all()
+    assert announced == [(listening.account_id, "alias_invoice.received")]
+    assert sorted(events) == sorted([listening.account_id, quiet.account_id])
