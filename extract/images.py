@@ -11,9 +11,10 @@ from typing import Any
 
 from extract.config import ExtractConfig
 from extract.limits import PixelBudget, check_image
-from extract.ocr import ocr_page
+from extract.ocr_cache import OcrCache, ocr_page_kept
 from extract.paycodes import PaymentCode, decode
 from extract.photo import prepare_photo
+from extract.render_cache import document_hash
 from extract.result import ExtractionFailed
 from extract.source import ReadPage
 
@@ -58,6 +59,7 @@ class ImageSource:
 
     def __init__(self, data: bytes, kind: str, config: ExtractConfig) -> None:
         self.config = config
+        self.data = data
         self.image = _open(data, kind)  # reads the header only
         check_image(self.image.width, self.image.height, config.limits, self.kind)
         self.pages = int(getattr(self.image, "n_frames", 1))
@@ -68,6 +70,8 @@ class ImageSource:
         self.budget = PixelBudget(config.limits, self.kind)
         self._prepared: dict[int, tuple[Any, int, list[str]]] = {}
         self._codes: dict[int, list[PaymentCode]] = {}
+        # A frame's OCR words between attempts at the same document (no tesseract on a retry).
+        self._words = OcrCache(config.render_cache_dir) if config.render_cache_dir else None
 
     def close(self) -> None:
         self.image.close()
@@ -91,10 +95,18 @@ class ImageSource:
     def read(self, skip_ocr: bool) -> list[ReadPage]:
         pages = []
         hint = self.config.language_hint  # then the language the last frame was read in
+        digest = document_hash(self.data) if self._words is not None else ""
         for index in range(self.pages):
             image, dpi, notes = self.page_image(index)
-            words, ocr_notes, choice = ocr_page(
-                image, index + 1, dpi, self.config.languages, photo=True, hint=hint
+            words, ocr_notes, choice = ocr_page_kept(
+                self._words,
+                digest,
+                index,
+                image,
+                dpi,
+                self.config.languages,
+                photo=True,
+                hint=hint,
             )
             hint = choice.next_hint
             self._codes[index] = decode(image, index + 1, dpi / 72)

@@ -16,7 +16,7 @@ from extract.config import ExtractConfig
 from extract.images import ImageSource, sniff
 from extract.layout import PageLayout, build_lines
 from extract.limits import PixelBudget, check_image, check_streams, render_scale, user_unit
-from extract.ocr import ocr_page
+from extract.ocr_cache import OcrCache, ocr_page_kept
 from extract.paycodes import PaymentCode, decode
 from extract.pdfio import inspect_pdf, merge_split_capitals, read_text_pages, usable_text
 from extract.pdftext import page_words, unmapped_share
@@ -58,6 +58,8 @@ class PdfSource:
         # Where each page may hold a QR code, found in `read` while the page is loaded anyway.
         self._regions: dict[int, list[tuple[float, float, float, float]]] = {}
         self._cache = RenderCache(config.render_cache_dir) if config.render_cache_dir else None
+        # A page's OCR words, beside its render: a retry then runs no tesseract either.
+        self._words = OcrCache(config.render_cache_dir) if config.render_cache_dir else None
         self._digest: str | None = None
         import pypdfium2 as pdfium
 
@@ -100,8 +102,14 @@ class PdfSource:
                 elif has_images and not skip_ocr:
                     image = self.render(index, self.config.ocr_dpi)
                     dpi = round(image.info["dpi"][0])  # lower than asked for a huge page
-                    words, notes, choice = ocr_page(
-                        image, number, dpi, self.config.languages, hint=hint
+                    words, notes, choice = ocr_page_kept(
+                        self._words,
+                        self._document_hash(),
+                        index,
+                        image,
+                        dpi,
+                        self.config.languages,
+                        hint=hint,
                     )
                     hint = choice.next_hint
                     # The page's payment codes while its pixels exist: a 20-page scan must not

@@ -91,19 +91,25 @@ class RenderCache:
             log.warning("render cache: cannot keep a render in %s (%s)", self.directory, exc)
 
     def _trim(self) -> None:
-        entries = []
-        for entry in os.scandir(self.directory):
-            if entry.name.endswith(".render"):
-                try:
-                    stat = entry.stat()
-                except FileNotFoundError:  # another process evicted it meanwhile
-                    continue
-                entries.append((stat.st_mtime, stat.st_size, entry.path))
-        total = sum(size for _, size, _ in entries)
-        if total <= self.max_bytes:
-            return
-        for _, size, path in sorted(entries):  # oldest use first, down to 80 % of the bound
-            Path(path).unlink(missing_ok=True)
-            total -= size
-            if total <= self.max_bytes * 0.8:
-                break
+        trim(self.directory, ".render", self.max_bytes)
+
+
+def trim(directory: Path, suffix: str, max_bytes: int) -> None:
+    """Keep the `suffix` files of `directory` within `max_bytes`: the least recently used
+    (oldest modification time, which a hit refreshes) go first, down to 80 % of the bound."""
+    entries = []
+    for entry in os.scandir(directory):
+        if entry.name.endswith(suffix):
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:  # another process evicted it meanwhile
+                continue
+            entries.append((stat.st_mtime, stat.st_size, entry.path))
+    total = sum(size for _, size, _ in entries)
+    if total <= max_bytes:
+        return
+    for _, size, path in sorted(entries):
+        Path(path).unlink(missing_ok=True)
+        total -= size
+        if total <= max_bytes * 0.8:
+            break

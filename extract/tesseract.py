@@ -26,6 +26,7 @@ _TESSDATA_DIRS = (
 _engines: OrderedDict[tuple[str, int], tuple[Any, threading.Lock]] = OrderedDict()
 _engines_lock = threading.Lock()
 _MAX_ENGINES = 8
+_recognitions = 0  # pages recognised in this process (what the OCR cache saves shows here)
 
 
 class TesseractUnavailable(RuntimeError):
@@ -75,9 +76,16 @@ def _engine(lang: str, psm: int) -> tuple[Any, threading.Lock]:
     return engine
 
 
+def recognitions() -> int:
+    """How many times this process has had tesseract recognise a page image."""
+    return _recognitions
+
+
 def recognise(image: Any, languages: tuple[str, ...], dpi: int) -> list[OcrWord]:
     """Words of a grayscale page image, with confidences."""
     import tesserocr
+
+    global _recognitions
 
     if not languages:  # an engine without a pack crashes in Recognize (a segfault, not an error)
         raise ValueError("recognise needs at least one language pack")
@@ -85,6 +93,8 @@ def recognise(image: Any, languages: tuple[str, ...], dpi: int) -> list[OcrWord]
     level = tesserocr.RIL.WORD
     words: list[OcrWord] = []
     with lock:
+        with _engines_lock:
+            _recognitions += 1
         api.SetImage(image)
         api.SetSourceResolution(dpi)  # the real resolution: tesseract guesses badly without it
         api.Recognize()

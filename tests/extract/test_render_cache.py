@@ -29,9 +29,16 @@ def config(cache: Path) -> ExtractConfig:
     )
 
 
+def renders(cache: Path) -> list[str]:
+    return sorted(p.name for p in cache.iterdir() if p.suffix == ".render")
+
+
 def blank_in_place_of_the_render(cache: Path, data: bytes) -> None:
-    """Replace the kept render of page 1 with a blank page of the same size: a reading that
-    then finds nothing can only have come from the cache."""
+    """Replace the kept render of page 1 with a blank page of the same size, and drop the
+    page's kept OCR words (`extract.ocr_cache`) so the page is read again: a reading that then
+    finds nothing can only have come from the render cache."""
+    for reading in cache.glob("*.ocr"):
+        reading.unlink()
     store = RenderCache(cache)
     kept = store.get(document_hash(data), 0, 300)
     assert kept is not None
@@ -43,7 +50,7 @@ def blank_in_place_of_the_render(cache: Path, data: bytes) -> None:
 def test_a_retry_reads_the_render_the_first_attempt_kept(tmp_path: Path) -> None:
     first = extract_document(SCAN, config(tmp_path))
     assert first.value("total_amount") == TOTAL
-    assert [p.name for p in tmp_path.iterdir()] == [f"{document_hash(SCAN)}-p0-300dpi.render"]
+    assert renders(tmp_path) == [f"{document_hash(SCAN)}-p0-300dpi.render"]
 
     again = extract_document(SCAN, config(tmp_path))
     assert again.to_json()["fields"] == first.to_json()["fields"]
@@ -73,8 +80,10 @@ def test_a_retry_in_a_fresh_reader_process_reuses_the_render(tmp_path: Path) -> 
 
 def test_a_damaged_render_file_is_rendered_again(tmp_path: Path) -> None:
     extract_document(SCAN, config(tmp_path))
-    (kept,) = tmp_path.iterdir()
+    (kept,) = tmp_path.glob("*.render")
     kept.write_bytes(b"not a render")
+    for reading in tmp_path.glob("*.ocr"):
+        reading.unlink()  # the page is read again, from its render
     assert extract_document(SCAN, config(tmp_path)).value("total_amount") == TOTAL
     assert RenderCache(tmp_path).get(document_hash(SCAN), 0, 300) is not None
 

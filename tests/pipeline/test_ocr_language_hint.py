@@ -50,7 +50,11 @@ def test_a_scan_is_read_first_in_the_tenants_locale_and_its_render_is_kept(
     assert row.extracted_data and row.extracted_data["total_amount"] == 102060
     assert ocr_languages(services, ainv) == ["page1:ocr_languages:fra:hint"]
     renders = services.settings.data_dir / "cache" / "renders"
-    assert [p.name for p in renders.iterdir()] == [f"{document_hash(scan)}-p0-300dpi.render"]
+    # The render, and the page's OCR reading beside it (its name adds the reading's parameters).
+    kept = sorted(renders.iterdir(), key=lambda p: p.suffix)
+    assert [p.suffix for p in kept] == [".ocr", ".render"]
+    assert kept[1].name == f"{document_hash(scan)}-p0-300dpi.render"
+    assert kept[0].name.startswith(f"{document_hash(scan)}-p0-300dpi-")
 
 
 def test_without_a_locale_the_scan_decides_its_language_itself(
