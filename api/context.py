@@ -1,10 +1,11 @@
-"""Who is calling, and the one database session that serves the request.
+"""Who is calling, and the database session that serves the request.
 
 `Auth` resolves the secret key to its account and mode (a key seen in the last seconds comes from
-an in-process cache), and opens the request's session: the key lookup, when needed, and the
-handler's queries share one connection checkout. Handlers are plain `def`s (they
-run on the threadpool, so the event loop never waits for the database); they read through
-`ctx.session` and write inside `with ctx.unit_of_work() as session:`, which commits at the end of
+an in-process cache), and gives the request its session. Handlers are plain `def`s on a
+`OneHopRoute` (they run on the threadpool, so the event loop never waits for the database, and the
+route closes the session on the same thread); they read through
+`ctx.session` (or, to answer with one statement, `ctx.reader`) and write inside
+`with ctx.unit_of_work() as session:`, which commits at the end of
 the block and sends the queue messages the change enqueued after the commit.
 """
 
@@ -12,12 +13,13 @@ from __future__ import annotations
 
 import base64
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -33,9 +35,31 @@ class Ctx:
     account_id: str
     livemode: bool
     services: Services
-    session: Session
     key_id: str | None = None  # recorded where a decision must name its caller (review items)
     request: RequestInfo = field(default_factory=RequestInfo)
+
+    # What the handler opened, closed by close(). (Not functools.cached_property: on Python
+    # 3.11 it holds one lock for every instance, which serialised the requests' checkouts.)
+    _opened: dict[str, Session | Connection] = field(default_factory=dict, repr=False)
+
+    @property
+    def session(self) -> Session:
+        """The request's ORM session, opened on first use."""
+        session = self._opened.get("session")
+        if not isinstance(session, Session):
+            session = self._opened["session"] = self.services.sessions()
+        return session
+
+    @property
+    def reader(self) -> Connection:
+        """An autocommit connection for a handler that answers with one statement: no BEGIN and
+        no ROLLBACK round trip around it (one statement sees one snapshot either way)."""
+        reader = self._opened.get("reader")
+        if not isinstance(reader, Connection):
+            engine = self.services.engine
+            reader = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._opened["reader"] = reader
+        return reader
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -43,6 +67,11 @@ class Ctx:
         queue messages follow the commit."""
         with work_in(self.session, self.services, self.request) as session:
             yield session
+
+    def close(self) -> None:
+        """Give back what the handler opened; called on the thread that ran it."""
+        while self._opened:
+            self._opened.popitem()[1].close()
 
 
 def services_of(request: Request) -> Services:
@@ -123,38 +152,33 @@ class KeyCache:
         self._entries[secret_hash] = (time.monotonic() + self.TTL, owner)
 
 
-def _lookup(session: Session, secret: str) -> KeyOwner | None:
-    key = find_key(session, secret) if _usable(secret) else None
+def _lookup(services: Services, secret: str) -> KeyOwner | None:
+    key = api_key_for(services, secret)
     return KeyOwner(key.account_id, key.livemode, key.id) if key else None
 
 
-async def authenticate(request: Request) -> AsyncIterator[Ctx]:
-    """Resolve the key (from the cache, else on a worker thread) and open the request's session;
-    it is closed on a worker thread when the response has gone out."""
+async def authenticate(request: Request) -> Ctx:
+    """Resolve the key (from the cache, else on a worker thread). The handler opens what it
+    needs on its thread, and its route (api.one_hop) closes it there: one threadpool hop."""
     services = services_of(request)
     secret = secret_from_header(request.headers.get("authorization"))
     cache: KeyCache = request.app.state.key_cache
     digest = hash_key(secret)
-    session = services.sessions()
-    try:
-        owner = cache.get(digest)
-        if owner is None:
-            owner = await run_in_threadpool(_lookup, session, secret)
-            if owner is not None:
-                cache.put(digest, owner)
-        if owner is None:
-            masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
-            raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
-        yield Ctx(
-            account_id=owner.account_id,
-            livemode=owner.livemode,
-            services=services,
-            session=session,
-            key_id=owner.key_id,
-            request=request_info(request),
-        )
-    finally:
-        await run_in_threadpool(session.close)
+    owner = cache.get(digest)
+    if owner is None:
+        owner = await run_in_threadpool(_lookup, services, secret)
+        if owner is not None:
+            cache.put(digest, owner)
+    if owner is None:
+        masked = secret[:8] + "*" * 4 + secret[-4:] if len(secret) > 12 else "****"
+        raise ApiError(401, f"Invalid API Key provided: {masked}", code="api_key_invalid")
+    return Ctx(
+        account_id=owner.account_id,
+        livemode=owner.livemode,
+        services=services,
+        key_id=owner.key_id,
+        request=request_info(request),
+    )
 
 
 Auth = Annotated[Ctx, Depends(authenticate)]

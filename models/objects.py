@@ -4,8 +4,9 @@ event's `data.object` is the object as `GET` returns it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
+from sqlalchemy import Label
 from sqlalchemy.orm import Session
 
 from models.alias_invoices import AliasInvoice
@@ -15,11 +16,111 @@ from models.payments import PaymentRequest
 PDF_URL_TTL = 3600  # seconds a signed document URL stays valid
 
 
+class PaymentRequestFields(Protocol):
+    """What a payment request's JSON is made of: a loaded `PaymentRequest`, or a row of the
+    same columns (`payment_request_columns`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def invoice_id(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def currency(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def sent_via(self) -> list[Any]: ...
+    @property
+    def sent_at(self) -> int | None: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def livemode(self) -> bool: ...
+
+
+class AliasInvoiceFields(Protocol):
+    """What an alias invoice's JSON is made of: a loaded `AliasInvoice`, or a row of the same
+    columns (`alias_invoice_columns`), which a list page reads without loading objects."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def email_alias_id(self) -> str: ...
+    @property
+    def alias_email(self) -> str: ...
+    @property
+    def customer_id(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def sender_email(self) -> str | None: ...
+    @property
+    def sender_auth(self) -> dict[str, Any] | None: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def pdf_blob_key(self) -> str | None: ...
+    @property
+    def pdf_filename(self) -> str | None: ...
+    @property
+    def extracted_data(self) -> dict[str, Any] | None: ...
+    @property
+    def payment_intent(self) -> str | None: ...
+    @property
+    def error_code(self) -> str | None: ...
+    @property
+    def error_message(self) -> str | None: ...
+    @property
+    def duplicate_of(self) -> dict[str, Any] | None: ...
+    @property
+    def metadata_(self) -> dict[str, Any]: ...
+    @property
+    def received_at(self) -> int: ...
+    @property
+    def processed_at(self) -> int | None: ...
+    @property
+    def paid_at(self) -> int | None: ...
+    @property
+    def created(self) -> int: ...
+    @property
+    def livemode(self) -> bool: ...
+
+
+def _columns(model: type[Any], fields: type[Any], prefix: str) -> tuple[Label[Any], ...]:
+    names = [name for name in vars(fields) if not name.startswith("_")]
+    return tuple(getattr(model, name).label(prefix + name) for name in names)
+
+
+def alias_invoice_columns() -> tuple[Label[Any], ...]:
+    """The columns of `AliasInvoiceFields`, labelled with their attribute names."""
+    return _columns(AliasInvoice, AliasInvoiceFields, "")
+
+
+def payment_request_columns(prefix: str) -> tuple[Label[Any], ...]:
+    """The columns of `PaymentRequestFields`, labelled `<prefix><attribute>`: a row that joins
+    them to an alias invoice's columns reads them back through `Prefixed(row, prefix)`."""
+    return _columns(PaymentRequest, PaymentRequestFields, prefix)
+
+
+class Prefixed:
+    """The `<prefix>` columns of a joined row, read by their unprefixed names."""
+
+    __slots__ = ("_prefix", "_row")
+
+    def __init__(self, row: Any, prefix: str) -> None:
+        self._row, self._prefix = row, prefix
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._row, self._prefix + name)
+
+
 def payment_link(public_url: str, request_id: str) -> str:
     return f"{public_url}/pay/{request_id}"
 
 
-def payment_request_json(pr: PaymentRequest, public_url: str) -> dict[str, Any]:
+def payment_request_json(pr: PaymentRequestFields, public_url: str) -> dict[str, Any]:
     return {
         "id": pr.id,
         "object": "payment_request",
@@ -36,7 +137,7 @@ def payment_request_json(pr: PaymentRequest, public_url: str) -> dict[str, Any]:
 
 
 def alias_invoice_json(
-    row: AliasInvoice, *, pdf_url: str | None, payment_request: dict[str, Any] | None
+    row: AliasInvoiceFields, *, pdf_url: str | None, payment_request: dict[str, Any] | None
 ) -> dict[str, Any]:
     error: dict[str, Any] | None = None
     if row.error_code:
@@ -80,7 +181,7 @@ def alias_invoice_object(
 
 
 def alias_invoice_with(
-    row: AliasInvoice, pr: PaymentRequest | None, *, blobs: BlobStore, public_url: str
+    row: AliasInvoiceFields, pr: PaymentRequestFields | None, *, blobs: BlobStore, public_url: str
 ) -> dict[str, Any]:
     """The same from a payment request already loaded (a list page joins them)."""
     pdf_url = None

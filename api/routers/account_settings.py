@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import schemas
 from api.context import Auth
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body
 from api.params import Params
 from billing.reminders import schedule_from, schedule_parts
@@ -20,7 +21,7 @@ from review.account_rules import change_json, setting_changes, update_settings
 from review.rules import Rules
 from review.thresholds import effective_threshold
 
-router = APIRouter(tags=["account"])
+router = APIRouter(tags=["account"], route_class=OneHopRoute)
 
 
 Days = Annotated[list[int], Field(max_length=10)] | Literal[""]

@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Select, select
+from sqlalchemy import Row, bindparam, select
 
 from api import schemas
 from api.context import Auth, Ctx
-from api.lists import ListParams, RangeFilter, apply_range, paginate
+from api.lists import AnySelect, ListParams, RangeFilter, paginate, range_values, where_range
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from ingest.alias_invoices import get_alias_invoice, retry
 from models.alias_invoices import AliasInvoice
 from models.errors import NotFound
 from models.lifecycle import AliasInvoiceStatus
-from models.objects import alias_invoice_with
+from models.objects import (
+    Prefixed,
+    alias_invoice_columns,
+    alias_invoice_with,
+    payment_request_columns,
+)
 from models.payments import PaymentRequest
 
-router = APIRouter(tags=["alias_invoices"])
+router = APIRouter(tags=["alias_invoices"], route_class=OneHopRoute)
 
 
 class AliasInvoiceList(ListParams):
@@ -35,35 +42,73 @@ class RetryParams(BaseModel):
     expand: list[str] | None = None
 
 
-def with_payment_request(ctx: Ctx) -> Select[AliasInvoice, PaymentRequest]:
-    """Alias invoices of the caller's account joined with their payment requests: one statement
-    renders a whole page."""
-    return (
-        select(AliasInvoice, PaymentRequest)
-        .outerjoin(PaymentRequest, PaymentRequest.id == AliasInvoice.payment_request_id)
-        .where(AliasInvoice.account_id == ctx.account_id, AliasInvoice.livemode == ctx.livemode)
+PR = "pr_"  # the prefix of the payment request's columns in a joined row
+_WITH_PAYMENT_REQUEST = select(*alias_invoice_columns(), *payment_request_columns(PR)).outerjoin(
+    PaymentRequest, PaymentRequest.id == AliasInvoice.payment_request_id
+)
+
+
+def with_payment_request(ctx: Ctx) -> AnySelect:
+    """The caller's alias invoices joined with their payment requests, as plain rows: one
+    statement renders a whole page, and no ORM object is built for it."""
+    return _WITH_PAYMENT_REQUEST.where(
+        AliasInvoice.account_id == ctx.account_id, AliasInvoice.livemode == ctx.livemode
     )
 
 
-def render(ctx: Ctx, row: AliasInvoice, pr: PaymentRequest | None) -> dict[str, Any]:
+def render(ctx: Ctx, row: Row[Any]) -> dict[str, Any]:
     services = ctx.services
+    pr = Prefixed(row, PR) if row.pr_id is not None else None
     return alias_invoice_with(
         row, pr, blobs=services.blobs, public_url=services.settings.public_url
     )
 
 
+# Built once: building and hashing this statement per request cost more than running it.
+_ONE = _WITH_PAYMENT_REQUEST.where(
+    AliasInvoice.id == bindparam("id"),
+    AliasInvoice.account_id == bindparam("account_id"),
+    AliasInvoice.livemode == bindparam("livemode"),
+)
+
+
 def _one(ctx: Ctx, alias_invoice_id: str) -> dict[str, Any]:
-    found = ctx.session.execute(
-        with_payment_request(ctx).where(AliasInvoice.id == alias_invoice_id)
+    found = ctx.reader.execute(
+        _ONE, {"id": alias_invoice_id, "account_id": ctx.account_id, "livemode": ctx.livemode}
     ).first()
     if found is None:
         raise NotFound.for_id("alias_invoice", alias_invoice_id)
-    return render(ctx, *found)
+    return render(ctx, found)
 
 
 @router.get("/v1/alias_invoices/{alias_invoice_id}", response_model=schemas.AliasInvoice)
 def retrieve(alias_invoice_id: str, ctx: Auth) -> dict[str, Any]:
     return _one(ctx, alias_invoice_id)
+
+
+# The filters that compare a column with the value given.
+_FILTER_COLUMNS = {
+    "email_alias": AliasInvoice.email_alias_id,
+    "tenant": AliasInvoice.customer_id,
+    "status": AliasInvoice.status,
+}
+
+
+@lru_cache(maxsize=64)
+def _list_statement(filters: tuple[str, ...]) -> AnySelect:
+    """The list's statement for one combination of filters (`_FILTER_COLUMNS` and
+    `received_at_<op>`), their values as bind parameters: built once per combination."""
+    stmt = _WITH_PAYMENT_REQUEST.where(
+        AliasInvoice.account_id == bindparam("account_id"),
+        AliasInvoice.livemode == bindparam("livemode"),
+    )
+    for name in filters:
+        column = _FILTER_COLUMNS.get(name)
+        if column is not None:
+            stmt = stmt.where(column == bindparam(name))
+        else:
+            stmt = where_range(stmt, AliasInvoice.received_at, name)
+    return stmt
 
 
 @router.get(
@@ -74,22 +119,19 @@ def retrieve(alias_invoice_id: str, ctx: Auth) -> dict[str, Any]:
 def list_alias_invoices(
     ctx: Auth, params: Annotated[AliasInvoiceList, Params(AliasInvoiceList)]
 ) -> dict[str, Any]:
-    stmt = with_payment_request(ctx)
-    if params.email_alias:
-        stmt = stmt.where(AliasInvoice.email_alias_id == params.email_alias)
-    if params.tenant:
-        stmt = stmt.where(AliasInvoice.customer_id == params.tenant)
-    if params.status:
-        stmt = stmt.where(AliasInvoice.status == params.status)
-    stmt = apply_range(stmt, AliasInvoice.received_at, params.received_at)
+    filters: dict[str, Any] = {
+        name: value for name in _FILTER_COLUMNS if (value := getattr(params, name))
+    }
+    filters |= range_values("received_at", params.received_at)
     return paginate(
-        ctx.session,
-        stmt,
+        ctx.reader,
+        _list_statement(tuple(filters)),
+        values={**filters, "account_id": ctx.account_id, "livemode": ctx.livemode},
         id_col=AliasInvoice.id,
         sort_col=AliasInvoice.received_at,
         params=params,
         url="/v1/alias_invoices",
-        render=lambda r: render(ctx, *r),
+        render=lambda r: render(ctx, r),
         owner=(ctx.account_id, ctx.livemode),
     )
 

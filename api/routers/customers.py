@@ -11,6 +11,7 @@ from api import schemas
 from api.context import Auth
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.customers import (
@@ -25,7 +26,7 @@ from billing.invoice_items import deleted_json
 from models.customers import Customer
 from models.scoped import select_scoped
 
-router = APIRouter(tags=["customers"])
+router = APIRouter(tags=["customers"], route_class=OneHopRoute)
 
 
 class CustomerCreate(BaseModel):

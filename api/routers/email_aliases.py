@@ -11,6 +11,7 @@ from api import schemas
 from api.context import Auth, Ctx
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.customers import get_customer
@@ -26,7 +27,7 @@ from models.customers import EmailAlias
 from models.rate_limits import record_hit
 from models.scoped import select_scoped
 
-router = APIRouter(tags=["email_aliases"])
+router = APIRouter(tags=["email_aliases"], route_class=OneHopRoute)
 
 
 class AliasCreate(BaseModel):

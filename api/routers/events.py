@@ -12,13 +12,14 @@ from sqlalchemy.orm import Session
 from api import schemas
 from api.context import Auth
 from api.lists import ListParams, RangeFilter, apply_range, paginate
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_query
 from api.params import Params
 from models.events import Event, event_json
 from models.scoped import get_scoped, select_scoped
 from models.webhooks import pending_counts
 
-router = APIRouter(tags=["events"])
+router = APIRouter(tags=["events"], route_class=OneHopRoute)
 
 
 class EventList(ListParams):

@@ -29,6 +29,7 @@ from api.errors import ApiError
 from api.expand import expansions
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.invoice_items import delete_item, deleted_json, get_item, update_item
@@ -36,7 +37,7 @@ from billing.invoices import NewItem, add_items, get_invoice, item_json
 from models.invoices import Invoice, InvoiceItem
 from models.scoped import select_scoped
 
-router = APIRouter(tags=["invoice_items"])
+router = APIRouter(tags=["invoice_items"], route_class=OneHopRoute)
 
 ItemId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 NOTHING: frozenset[str] = frozenset()

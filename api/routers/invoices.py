@@ -29,6 +29,7 @@ from api.errors import ApiError
 from api.expand import INVOICE_EXPANDABLE, expand_invoice, expansions
 from api.lists import ListParams, RangeFilter, apply_range, paginate
 from api.metadata import MetadataParam, merge_metadata
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.invoice_items import deleted_json
@@ -49,7 +50,7 @@ from billing.payments import pay_invoice
 from models.invoices import Invoice, InvoiceItem
 from models.scoped import select_scoped
 
-router = APIRouter(tags=["invoices"])
+router = APIRouter(tags=["invoices"], route_class=OneHopRoute)
 
 InvoiceId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api import schemas
 from api.context import Auth, Ctx
 from api.lists import ListParams, paginate
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from models.review import ReviewItem
@@ -17,7 +18,7 @@ from models.scoped import select_scoped
 from review.items import load_view, load_views, review_item_json
 from review.service import Decider, approve, reject
 
-router = APIRouter(tags=["review_items"])
+router = APIRouter(tags=["review_items"], route_class=OneHopRoute)
 
 
 class ReviewItemList(ListParams):

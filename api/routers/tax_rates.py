@@ -13,6 +13,7 @@ from api.context import Auth
 from api.expand import expansions
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from billing.money import check_percentage
@@ -20,7 +21,7 @@ from billing.tax_rates import create_tax_rate, get_tax_rate, tax_rate_json
 from models.invoices import TaxRate
 from models.scoped import select_scoped
 
-router = APIRouter(tags=["tax_rates"])
+router = APIRouter(tags=["tax_rates"], route_class=OneHopRoute)
 
 RateId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_]{1,64}$")]
 NOTHING: frozenset[str] = frozenset()

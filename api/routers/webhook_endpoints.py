@@ -12,6 +12,7 @@ from api import schemas
 from api.context import Auth
 from api.lists import ListParams, paginate
 from api.metadata import MetadataParam, merge_metadata
+from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
 from models.scoped import select_scoped
@@ -27,7 +28,7 @@ from webhooks.endpoints import (
     webhook_endpoint_json,
 )
 
-router = APIRouter(tags=["webhook_endpoints"])
+router = APIRouter(tags=["webhook_endpoints"], route_class=OneHopRoute)
 
 Url = Annotated[str, Field(min_length=1, max_length=2048)]
 Patterns = Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=50)]
