@@ -4,7 +4,9 @@ event's `data.object` is the object as `GET` returns it."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections import namedtuple
+from collections.abc import Sequence
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Label
 from sqlalchemy.orm import Session
@@ -88,9 +90,12 @@ class AliasInvoiceFields(Protocol):
     def livemode(self) -> bool: ...
 
 
+def _names(fields: type[Any]) -> tuple[str, ...]:
+    return tuple(name for name in vars(fields) if not name.startswith("_"))
+
+
 def _columns(model: type[Any], fields: type[Any], prefix: str) -> tuple[Label[Any], ...]:
-    names = [name for name in vars(fields) if not name.startswith("_")]
-    return tuple(getattr(model, name).label(prefix + name) for name in names)
+    return tuple(getattr(model, name).label(prefix + name) for name in _names(fields))
 
 
 def alias_invoice_columns() -> tuple[Label[Any], ...]:
@@ -99,21 +104,23 @@ def alias_invoice_columns() -> tuple[Label[Any], ...]:
 
 
 def payment_request_columns(prefix: str) -> tuple[Label[Any], ...]:
-    """The columns of `PaymentRequestFields`, labelled `<prefix><attribute>`: a row that joins
-    them to an alias invoice's columns reads them back through `Prefixed(row, prefix)`."""
+    """The columns of `PaymentRequestFields`, labelled `<prefix><attribute>`: a statement that
+    selects them last reads them back from each row with `payment_request_of`."""
     return _columns(PaymentRequest, PaymentRequestFields, prefix)
 
 
-class Prefixed:
-    """The `<prefix>` columns of a joined row, read by their unprefixed names."""
+_PaymentRequestRow = namedtuple("_PaymentRequestRow", _names(PaymentRequestFields))  # type: ignore[misc]
 
-    __slots__ = ("_prefix", "_row")
 
-    def __init__(self, row: Any, prefix: str) -> None:
-        self._row, self._prefix = row, prefix
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._row, self._prefix + name)
+def payment_request_of(row: Sequence[Any]) -> PaymentRequestFields | None:
+    """The payment request whose `payment_request_columns` end `row`; None where an outer join
+    found none."""
+    values = row[-len(_PaymentRequestRow._fields) :]
+    # Its fields are PaymentRequestFields' names: a NamedTuple spelling them out would be a
+    # third copy of the list.
+    return (
+        None if values[0] is None else cast(PaymentRequestFields, _PaymentRequestRow._make(values))
+    )
 
 
 def payment_link(public_url: str, request_id: str) -> str:

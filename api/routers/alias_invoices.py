@@ -20,10 +20,10 @@ from models.alias_invoices import AliasInvoice
 from models.errors import NotFound
 from models.lifecycle import AliasInvoiceStatus
 from models.objects import (
-    Prefixed,
     alias_invoice_columns,
     alias_invoice_with,
     payment_request_columns,
+    payment_request_of,
 )
 from models.payments import PaymentRequest
 
@@ -42,8 +42,7 @@ class RetryParams(BaseModel):
     expand: list[str] | None = None
 
 
-PR = "pr_"  # the prefix of the payment request's columns in a joined row
-_WITH_PAYMENT_REQUEST = select(*alias_invoice_columns(), *payment_request_columns(PR)).outerjoin(
+_WITH_PAYMENT_REQUEST = select(*alias_invoice_columns(), *payment_request_columns("pr_")).outerjoin(
     PaymentRequest, PaymentRequest.id == AliasInvoice.payment_request_id
 )
 
@@ -58,9 +57,8 @@ def with_payment_request(ctx: Ctx) -> AnySelect:
 
 def render(ctx: Ctx, row: Row[Any]) -> dict[str, Any]:
     services = ctx.services
-    pr = Prefixed(row, PR) if row.pr_id is not None else None
     return alias_invoice_with(
-        row, pr, blobs=services.blobs, public_url=services.settings.public_url
+        row, payment_request_of(row), blobs=services.blobs, public_url=services.settings.public_url
     )
 
 
