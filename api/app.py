@@ -5,13 +5,11 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import workbench
-from api.body_limit import BodyLimitMiddleware
 from api.context import KeyCache
+from api.edge import EdgeMiddleware
 from api.errors import install_error_handlers
-from api.http_metrics import HttpMetricsMiddleware
 from api.idempotency import IdempotencyMiddleware
 from api.openapi import install_openapi
-from api.response_headers import ResponseHeadersMiddleware
 from api.routers import (
     account_settings,
     alias_invoices,
@@ -44,12 +42,12 @@ def create_app(services: Services) -> FastAPI:
     app.state.services = services
     app.state.key_cache = KeyCache()
     install_error_handlers(app)
-    # Last added runs first: the body limit sees every byte before anything buffers it, and the
-    # response headers reach idempotent replays too.
+    # Last added runs first: the edge (metrics, body limit, headers) sees every byte before
+    # anything buffers it, and its headers reach idempotent replays too.
     app.add_middleware(IdempotencyMiddleware, services=services)
-    app.add_middleware(ResponseHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=services.settings.max_request_bytes)
-    app.add_middleware(HttpMetricsMiddleware, router=app.router)
+    app.add_middleware(
+        EdgeMiddleware, router=app.router, max_body_bytes=services.settings.max_request_bytes
+    )
 
     # A request is matched against the routes in this order, one by one: the busiest first.
     for module in (

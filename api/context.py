@@ -80,7 +80,7 @@ def services_of(request: Request) -> Services:
 
 
 def request_info(request: Request) -> RequestInfo:
-    """The Request-Id this request's response carries (set by api.response_headers) and its
+    """The Request-Id this request's response carries (set by api.edge) and its
     Idempotency-Key: the events a change writes name the request that made it."""
     value = request.scope.get("state", {}).get("request_id")
     return RequestInfo(

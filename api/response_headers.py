@@ -1,4 +1,4 @@
-"""Headers on every response: a Request-Id, and the browser security policy.
+"""Headers on every response (added by api.edge): a Request-Id, and the browser security policy.
 
 Pages (hosted invoices, payment links, the workbench, error pages) load scripts and styles only
 from this origin, cannot be framed, and do not leak their capability URLs in a Referer. The API
@@ -8,10 +8,7 @@ A response that sets a header itself keeps its own value.
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from models import logs
-from models.ids import new_id
+from starlette.types import Message
 
 PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -25,8 +22,7 @@ DOCS_POLICY = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
-def security_headers(path: str) -> list[tuple[bytes, bytes]]:
-    policy = DOCS_POLICY if path.startswith(DOCS_PATHS) else PAGE_POLICY
+def _headers(policy: str) -> list[tuple[bytes, bytes]]:
     return [
         (b"content-security-policy", policy.encode()),
         (b"x-frame-options", b"DENY"),
@@ -35,26 +31,16 @@ def security_headers(path: str) -> list[tuple[bytes, bytes]]:
     ]
 
 
-class ResponseHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
+_PAGE_HEADERS, _DOCS_HEADERS = _headers(PAGE_POLICY), _headers(DOCS_POLICY)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = new_id("req", 14)
-        # Handlers read it (api.context.request_id_of) to name the request in what they record.
-        scope.setdefault("state", {})["request_id"] = request_id
-        extra = [(b"request-id", request_id.encode()), *security_headers(scope["path"])]
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                present = {name.lower() for name, _ in headers}
-                headers += [(name, value) for name, value in extra if name not in present]
-                message = {**message, "headers": headers}
-            await send(message)
+def security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    return _DOCS_HEADERS if path.startswith(DOCS_PATHS) else _PAGE_HEADERS
 
-        with logs.bind(request_id=request_id):  # every log line of this request names it
-            await self.app(scope, receive, send_with_headers)
+
+def with_headers(message: Message, extra: list[tuple[bytes, bytes]]) -> Message:
+    """A response start message with `extra` added, where the response does not set them."""
+    headers = list(message.get("headers", []))
+    present = {name.lower() for name, _ in headers}
+    headers += [(name, value) for name, value in extra if name not in present]
+    return {**message, "headers": headers}

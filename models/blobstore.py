@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import tempfile
@@ -48,7 +47,7 @@ class BlobStore(Protocol):
 
 def sign_blob_url(secret: str, key: str, expires: int) -> str:
     message = f"{key}\n{expires}".encode()
-    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.digest(secret.encode(), message, "sha256").hex()  # one-shot: no HMAC object
 
 
 class LocalBlobStore:

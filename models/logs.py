@@ -3,7 +3,7 @@
 API, SMTP and worker processes (`request_id`, `message_id`, `alias_invoice_id`).
 
 The ids live in a context variable. The seams where work begins open a scope (`bind`): the HTTP
-request (api/response_headers.py), an accepted SMTP message (ingest/receiver.py) and a queue
+request (api/edge.py), an accepted SMTP message (ingest/receiver.py) and a queue
 message (models/queue.py, which also carries the ids of the sender along with the message). Code
 inside a scope adds what it learns (`add`); the scope's end forgets it, so a pooled thread never
 leaks one message's ids into the next.

@@ -39,7 +39,8 @@ templates = Environment(
 )
 templates.filters.update(FILTERS)
 
-# The security headers (CSP, frame-ancestors, nosniff) come from api.response_headers.
+# The security headers (CSP, frame-ancestors, nosniff) come from api.response_headers, added
+# by api.edge.
 NO_STORE = {"Cache-Control": "no-store"}
 
 
