@@ -7,6 +7,7 @@ streams, page sizes and pixels are checked before any parser or renderer pays fo
 
 from __future__ import annotations
 
+import ctypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -196,13 +197,12 @@ def code_regions(page: Any) -> tuple[list[tuple[float, float, float, float]], bo
     modules: list[tuple[float, float, float, float]] = []
     has_images = False
     kinds = (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH)
-    for obj in page.get_objects(filter=kinds, max_depth=3):
-        has_images = has_images or obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE
-        left, bottom, right, top = obj.get_bounds()
+    for kind, (left, bottom, right, top) in _drawn_objects(page, kinds, max_depth=3):
+        has_images = has_images or kind == pdfium_c.FPDF_PAGEOBJ_IMAGE
         width, height = right - left, top - bottom
         if _square(width, height):
             regions.append((left, bottom, right, top))
-        elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and 0 < width < 6 and 0 < height < 6:
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and 0 < width < 6 and 0 < height < 6:
             modules.append((left, bottom, right, top))
     if len(modules) >= 100:
         box = (
@@ -214,6 +214,46 @@ def code_regions(page: Any) -> tuple[list[tuple[float, float, float, float]], bo
         if _square(box[2] - box[0], box[3] - box[1]):
             regions.append(box)
     return regions[:8], has_images
+
+
+def _drawn_objects(
+    page: Any, kinds: tuple[int, ...], max_depth: int
+) -> Iterator[tuple[int, tuple[float, float, float, float]]]:
+    """(type, bounds) of the page's objects of these types, inside form XObjects down to
+    `max_depth` levels: what `page.get_objects(filter=kinds, max_depth=max_depth)` and each
+    object's `get_bounds()` give (the same order, the same errors), without building a Python
+    object for each of the page's objects (a text page has hundreds)."""
+    import pypdfium2.raw as pdfium_c
+    from pypdfium2 import PdfiumError
+
+    form_kind, unknown = pdfium_c.FPDF_PAGEOBJ_FORM, pdfium_c.FPDF_PAGEOBJ_UNKNOWN
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+
+    def walk(parent: Any, count: Any, get: Any, level: int) -> Iterator[tuple[int, Any]]:
+        n = count(parent)
+        if n < 0:
+            raise PdfiumError("Failed to get number of pageobjects.")
+        for i in range(n):
+            raw = get(parent, i)
+            if not raw:
+                raise PdfiumError("Failed to get pageobject.")
+            kind = pdfium_c.FPDFPageObj_GetType(raw)
+            if kind == unknown:
+                raise PdfiumError("Failed to determine pageobject type.")
+            if kind in kinds:
+                yield kind, raw
+            if kind == form_kind and level < max_depth - 1:
+                yield from walk(
+                    raw,
+                    pdfium_c.FPDFFormObj_CountObjects,
+                    pdfium_c.FPDFFormObj_GetObject,
+                    level + 1,
+                )
+
+    for kind, raw in walk(page.raw, pdfium_c.FPDFPage_CountObjects, pdfium_c.FPDFPage_GetObject, 0):
+        if not pdfium_c.FPDFPageObj_GetBounds(raw, left, bottom, right, top):
+            raise PdfiumError("Failed to locate pageobject.")
+        yield kind, (left.value, bottom.value, right.value, top.value)
 
 
 def _square(width: float, height: float) -> bool:
