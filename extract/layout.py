@@ -136,6 +136,8 @@ _GLUED_RE = re.compile(r"^([^\W\d_][^\s:]{1,30}:)([\w\u20ac$\u00a3#(+-].*)$")
 def split_glued(word: Word) -> list[Word]:
     """A label glued to its value ("Datum:05.03.2025", "REF.:2024-17") becomes two words; the
     box is split in proportion to the characters. URLs ("https://") are left alone."""
+    if ":" not in word.text:
+        return [word]  # no label's colon: most words (the pattern needs one)
     m = _GLUED_RE.match(word.text)
     if m is None or m.group(2).startswith("//"):
         return [word]
