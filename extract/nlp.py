@@ -137,15 +137,24 @@ def rules() -> _Rules:
 
 
 def _spans(matcher: Any, doc: Any) -> list[LabelHit]:
-    import spacy.util
-
+    """The longest non-overlapping matches (spacy.util.filter_spans, on token indices rather
+    than Span objects: the same choice, the same order, without building a Span per match)."""
     r = rules()
     found = matcher(doc)
-    matches = [doc[s:e] for _, s, e in found]
     names = {(s, e): r.nlp.vocab.strings[m] for m, s, e in found}
+    longest_first = sorted(
+        ((s, e) for _, s, e in found), key=lambda t: (t[1] - t[0], -t[0]), reverse=True
+    )
+    kept: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for s, e in longest_first:
+        if s not in seen and e - 1 not in seen:
+            kept.append((s, e))
+            seen.update(range(s, e))
     hits = []
-    for span in spacy.util.filter_spans(matches):
-        hits.append(LabelHit(names[(span.start, span.end)], span.start_char, span.end_char))
+    for s, e in sorted(kept, key=lambda t: t[0]):
+        last = doc[e - 1]
+        hits.append(LabelHit(names[(s, e)], doc[s].idx, last.idx + len(last.text)))
     return sorted(hits, key=lambda h: h.start)
 
 
