@@ -9,7 +9,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -162,8 +161,9 @@ def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line
         if lines:
             last = lines[-1]
             top, bottom = _sorted_median(tops), _sorted_median(bottoms)
-            if top - 0.5 <= centre <= bottom + 0.5 and abs(w.height - (bottom - top)) < max(
-                w.height, bottom - top
+            height = w.height
+            if top - 0.5 <= centre <= bottom + 0.5 and abs(height - (bottom - top)) < max(
+                height, bottom - top
             ):
                 last.append(w)
                 bisect.insort(tops, w.top)
@@ -176,7 +176,7 @@ def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line
         ws.sort(key=lambda w: w.x0)
         # OCR boxes hug the glyphs ("vom" is shorter than "Nr."), so also use the line's extent.
         extent = max(w.bottom for w in ws) - min(w.top for w in ws)
-        height = max(statistics.median(w.height for w in ws), 0.8 * extent)
+        height = max(_sorted_median(sorted(w.height for w in ws)), 0.8 * extent)
         gap_limit = max(1.1 * height, 6.0)
         segs: list[list[Word]] = [[ws[0]]]
         for prev, w in itertools.pairwise(ws):
