@@ -120,6 +120,10 @@ def _record(
     # The scope's ids (the message_id, once known) go with the queue messages sent at commit.
     with logs.bind(), unit_of_work(services) as session:
         recipients = _recipients(session, rcpt_tos)  # held until the commit: see there
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite has one writer at a time, from its first write to the commit: the blobs
+            # are awaited before it, never while the other sessions wait for the lock.
+            _stored(uploading)
         message = None
         if known:
             message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
@@ -148,9 +152,14 @@ def _record(
                 _alias_invoices(session, message, alias, parsed, sender_auth, now, duplicate)
             )
         session.flush()  # the rows go out while the blobs are written; only the commit waits
-        for upload in uploading:
-            upload.result()  # BlobStoreError: the transaction rolls back, the sender retries
+        _stored(uploading)
     return Accepted(message.id, tuple(created), duplicate)
+
+
+def _stored(uploading: Sequence[Future[None]]) -> None:
+    """Wait for the blob writes; a BlobStoreError rolls the transaction back (451, a retry)."""
+    for upload in uploading:
+        upload.result()
 
 
 def _recipients(
