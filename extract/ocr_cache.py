@@ -33,8 +33,16 @@ log = logging.getLogger(__name__)
 SUFFIX = ".ocr"
 DEFAULT_MAX_BYTES = 32 * 2**20  # a dense page's words are 30-60 KB: several hundred pages
 _FORMAT = 1
-# The modules whose code decides what a page reads as: a change to any of them is a new reader.
-_READER_MODULES = ("ocr.py", "ocr_languages.py", "tesseract.py", "textfields.py", "layout.py")
+# The modules whose code decides what a page reads as (the photo's preparation included): a
+# change to any of them is a new reader. The PDF render itself is keyed as the render cache's.
+_READER_MODULES = (
+    "ocr.py",
+    "ocr_languages.py",
+    "tesseract.py",
+    "textfields.py",
+    "layout.py",
+    "photo.py",
+)
 
 PageReading = tuple[list[Word], list[str], LanguageChoice]
 
