@@ -16,14 +16,15 @@ def route_template(router: Router, scope: Scope) -> str:
     object. A request answered before routing (an idempotent replay, a 413) is matched here."""
     route = scope.get("route")
     if route is None:
-        route = next((r for r in _routes(router) if r.matches(scope)[0] is Match.FULL), None)
+        route = next((r for r in all_routes(router) if r.matches(scope)[0] is Match.FULL), None)
     return str(getattr(route, "path", None) or UNMATCHED)
 
 
-def _routes(router: Router) -> Iterator[BaseRoute]:
+def all_routes(router: Router) -> Iterator[BaseRoute]:
+    """Every route of `router`, those of included routers too."""
     for route in router.routes:
         inner = getattr(route, "original_router", None)  # how FastAPI wraps an included router
         if isinstance(inner, Router):
-            yield from _routes(inner)
+            yield from all_routes(inner)
         else:
             yield route

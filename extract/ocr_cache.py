@@ -17,16 +17,15 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from extract.cache_dir import keep, read_kept
 from extract.layout import Word
 from extract.ocr import ocr_page
 from extract.ocr_languages import LanguageChoice
-from extract.render_cache import trim
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +71,8 @@ class OcrCache:
         return self.directory / f"{digest}-p{index}-{dpi}dpi-{tag}{SUFFIX}"
 
     def get(self, path: Path) -> PageReading | None:
-        try:
-            blob = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            log.warning("OCR cache: cannot read %s (%s); reading the page instead", path.name, exc)
+        blob = read_kept(path, "OCR cache")
+        if blob is None:
             return None
         try:
             kept = json.loads(blob)
@@ -88,7 +83,6 @@ class OcrCache:
             log.warning("OCR cache: %s is damaged (%s); reading the page again", path.name, exc)
             path.unlink(missing_ok=True)
             return None
-        os.utime(path)  # recently used: evicted last
         return words, notes, choice
 
     def put(self, path: Path, reading: PageReading) -> None:
@@ -102,19 +96,7 @@ class OcrCache:
                 "carry": choice.carry,
             }
         ).encode()
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            # Written aside, then renamed: a reader in another process never sees half a file.
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(blob)
-                os.replace(tmp, path)
-            finally:
-                Path(tmp).unlink(missing_ok=True)  # only left when the write failed
-            trim(self.directory, SUFFIX, self.max_bytes)
-        except OSError as exc:
-            log.warning("OCR cache: cannot keep a reading in %s (%s)", self.directory, exc)
+        keep(path, blob, self.max_bytes, "OCR cache")
 
 
 def ocr_page_kept(

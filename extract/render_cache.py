@@ -8,8 +8,8 @@ changed document never meets an old render.
 A local directory, not the blob store: a render is derived data, rebuilt in a moment, so it needs
 neither the store's durability nor a network round trip that costs as much as rendering again;
 a retry that lands on another host simply renders. Files are zlib'd raw grayscale (a 300 dpi
-page is 8.7 MB raw, 0.2-0.3 MB stored); the least recently used go first past the size bound.
-A cache that fails (a full disk, a damaged file) logs and renders: it never fails a document.
+page is 8.7 MB raw, 0.2-0.3 MB stored), kept as `cache_dir` keeps files: bounded, least
+recently used first out, and a damaged or unwritable file means rendering, never a failure.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ import hashlib
 import logging
 import os
 import struct
-import tempfile
 import zlib
 from pathlib import Path
 from typing import Any
+
+from extract.cache_dir import keep, read_kept
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +50,8 @@ class RenderCache:
         from PIL import Image
 
         path = self.path(digest, index, dpi)
-        try:
-            blob = path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            log.warning("render cache: cannot read %s (%s); rendering instead", path.name, exc)
+        blob = read_kept(path, "render cache")
+        if blob is None:
             return None
         try:
             magic, width, height, real_dpi = _HEADER.unpack_from(blob)
@@ -67,49 +64,12 @@ class RenderCache:
             path.unlink(missing_ok=True)
             return None
         image.info["dpi"] = (real_dpi, real_dpi)
-        os.utime(path)  # recently used: evicted last
         return image
 
     def put(self, digest: str, index: int, dpi: int, image: Any) -> None:
-        """Keep a render (grayscale, dpi in `info`); then trim the directory to its bound."""
+        """Keep a render (grayscale, dpi in `info`), within the directory's bound."""
         real_dpi = float(image.info.get("dpi", (dpi, dpi))[0])
         blob = _HEADER.pack(_MAGIC, image.width, image.height, real_dpi) + zlib.compress(
             image.tobytes(), 1
         )
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            # Written aside, then renamed: a reader in another process never sees half a file.
-            fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(blob)
-                os.replace(tmp, self.path(digest, index, dpi))
-            finally:
-                Path(tmp).unlink(missing_ok=True)  # only left when the write failed
-            self._trim()
-        except OSError as exc:
-            log.warning("render cache: cannot keep a render in %s (%s)", self.directory, exc)
-
-    def _trim(self) -> None:
-        trim(self.directory, ".render", self.max_bytes)
-
-
-def trim(directory: Path, suffix: str, max_bytes: int) -> None:
-    """Keep the `suffix` files of `directory` within `max_bytes`: the least recently used
-    (oldest modification time, which a hit refreshes) go first, down to 80 % of the bound."""
-    entries = []
-    for entry in os.scandir(directory):
-        if entry.name.endswith(suffix):
-            try:
-                stat = entry.stat()
-            except FileNotFoundError:  # another process evicted it meanwhile
-                continue
-            entries.append((stat.st_mtime, stat.st_size, entry.path))
-    total = sum(size for _, size, _ in entries)
-    if total <= max_bytes:
-        return
-    for _, size, path in sorted(entries):
-        Path(path).unlink(missing_ok=True)
-        total -= size
-        if total <= max_bytes * 0.8:
-            break
+        keep(self.path(digest, index, dpi), blob, self.max_bytes, "render cache")

@@ -7,22 +7,13 @@ from collections.abc import Iterator
 
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
-from starlette.routing import BaseRoute, Router
 
 from api.app import create_app
 from api.context import authenticate
+from api.http_metrics import all_routes
 from api.one_hop import OneHopRoute
 from models.services import Services
 from tests.conftest import Api
-
-
-def _routes(router: Router) -> Iterator[BaseRoute]:
-    for route in router.routes:
-        inner = getattr(route, "original_router", None)  # how FastAPI wraps an included router
-        if isinstance(inner, Router):
-            yield from _routes(inner)
-        else:
-            yield route
 
 
 def _calls(dependant: Dependant) -> Iterator[object]:
@@ -36,7 +27,7 @@ def test_every_route_behind_an_api_key_closes_its_session(services: Services) ->
     on any other route class would leak a connection per request."""
     keyed = [
         route
-        for route in _routes(create_app(services).router)
+        for route in all_routes(create_app(services).router)
         if isinstance(route, APIRoute) and authenticate in _calls(route.dependant)
     ]
     assert len(keyed) > 30

@@ -20,7 +20,17 @@ REFERENCE_DATE = datetime.date(2025, 6, 1)
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # tesseract's OpenMP is 4-5x slower on 2 cores
 
 LANGS = ("eng", "deu", "fra", "nld", "spa", "ita")
+# A one-page Spanish scan and its total: what the cache tests read, and read again.
+SCAN = (FIXTURES / "scan_es_invoice.pdf").read_bytes()
+SCAN_TOTAL = 143990
 ARITH = Check("subtotal_plus_tax_equals_total", True, "")
+
+
+def cached_config(cache: Path) -> ExtractConfig:
+    """XML ignored, with render and OCR caches kept in `cache`."""
+    return ExtractConfig(
+        reference_date=REFERENCE_DATE, use_embedded_xml=False, render_cache_dir=str(cache)
+    )
 
 
 def page_of_rows(

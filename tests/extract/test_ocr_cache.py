@@ -4,28 +4,16 @@ retry (in this process or a fresh reader process) reads them back and runs no te
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 from pathlib import Path
 
 import pytest
+from extract_testkit import SCAN, SCAN_TOTAL, cached_config
 
-from extract import ExtractConfig, ExtractionFailed, extract_document
+from extract import ExtractionFailed, extract_document
 from extract.render_cache import document_hash
 from extract.sandbox import Sandbox, SandboxLimits
 from extract.tesseract import recognitions
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pdfs"
-SCAN = (FIXTURES / "scan_es_invoice.pdf").read_bytes()
-TOTAL = 143990
-
-
-def config(cache: Path) -> ExtractConfig:
-    return ExtractConfig(
-        reference_date=datetime.date(2025, 6, 1),
-        use_embedded_xml=False,
-        render_cache_dir=str(cache),
-    )
 
 
 def kept_readings(cache: Path) -> list[Path]:
@@ -34,23 +22,23 @@ def kept_readings(cache: Path) -> list[Path]:
 
 def test_a_retry_reads_the_kept_words_and_runs_no_tesseract(tmp_path: Path) -> None:
     before = recognitions()
-    first = extract_document(SCAN, config(tmp_path))
-    assert first.value("total_amount") == TOTAL
+    first = extract_document(SCAN, cached_config(tmp_path))
+    assert first.value("total_amount") == SCAN_TOTAL
     assert recognitions() > before  # the first attempt read the page
     (kept,) = kept_readings(tmp_path)
     assert kept.name.startswith(f"{document_hash(SCAN)}-p0-300dpi-")
 
     read_once = recognitions()
-    again = extract_document(SCAN, config(tmp_path))
+    again = extract_document(SCAN, cached_config(tmp_path))
     assert recognitions() == read_once  # no tesseract on the retry
     assert again.to_json() == first.to_json()
 
 
 def test_other_reading_parameters_read_the_page_again(tmp_path: Path) -> None:
-    extract_document(SCAN, config(tmp_path))
+    extract_document(SCAN, cached_config(tmp_path))
     read_once = recognitions()
-    spanish_only = dataclasses.replace(config(tmp_path), languages=("spa",))
-    assert extract_document(SCAN, spanish_only).value("total_amount") == TOTAL
+    spanish_only = dataclasses.replace(cached_config(tmp_path), languages=("spa",))
+    assert extract_document(SCAN, spanish_only).value("total_amount") == SCAN_TOTAL
     assert recognitions() > read_once
     assert len(kept_readings(tmp_path)) == 2
 
@@ -59,7 +47,9 @@ def test_a_fresh_reader_process_reads_the_words_the_first_attempt_kept(tmp_path:
     limits = SandboxLimits(processes=1)
     first_reader = Sandbox(limits)
     try:
-        assert first_reader.extract(SCAN, config(tmp_path)).value("total_amount") == TOTAL
+        assert (
+            first_reader.extract(SCAN, cached_config(tmp_path)).value("total_amount") == SCAN_TOTAL
+        )
     finally:
         first_reader.close()  # the attempt's reader is gone, as after a crash or a restart
     (kept,) = kept_readings(tmp_path)
@@ -69,17 +59,17 @@ def test_a_fresh_reader_process_reads_the_words_the_first_attempt_kept(tmp_path:
     retry_reader = Sandbox(limits)
     try:
         with pytest.raises(ExtractionFailed) as failed:
-            retry_reader.extract(SCAN, config(tmp_path))
+            retry_reader.extract(SCAN, cached_config(tmp_path))
         assert failed.value.code == "no_amount_found"
     finally:
         retry_reader.close()
 
 
 def test_a_damaged_kept_reading_is_read_again(tmp_path: Path) -> None:
-    extract_document(SCAN, config(tmp_path))
+    extract_document(SCAN, cached_config(tmp_path))
     (kept,) = kept_readings(tmp_path)
     kept.write_bytes(b"not a reading")
     read_once = recognitions()
-    assert extract_document(SCAN, config(tmp_path)).value("total_amount") == TOTAL
+    assert extract_document(SCAN, cached_config(tmp_path)).value("total_amount") == SCAN_TOTAL
     assert recognitions() > read_once
     assert json.loads(kept.read_bytes())["words"]  # kept again, whole

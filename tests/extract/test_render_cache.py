@@ -4,29 +4,17 @@ a retry, in this process or a fresh reader process, reads the kept render instea
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import os
 import time
 from pathlib import Path
 
 import pytest
+from extract_testkit import SCAN, SCAN_TOTAL, cached_config
 from PIL import Image
 
-from extract import ExtractConfig, ExtractionFailed, extract_document
+from extract import ExtractionFailed, extract_document
 from extract.render_cache import RenderCache, document_hash
 from extract.sandbox import Sandbox, SandboxLimits
-
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "pdfs"
-SCAN = (FIXTURES / "scan_es_invoice.pdf").read_bytes()
-TOTAL = 143990
-
-
-def config(cache: Path) -> ExtractConfig:
-    return ExtractConfig(
-        reference_date=datetime.date(2025, 6, 1),
-        use_embedded_xml=False,
-        render_cache_dir=str(cache),
-    )
 
 
 def renders(cache: Path) -> list[str]:
@@ -48,16 +36,16 @@ def blank_in_place_of_the_render(cache: Path, data: bytes) -> None:
 
 
 def test_a_retry_reads_the_render_the_first_attempt_kept(tmp_path: Path) -> None:
-    first = extract_document(SCAN, config(tmp_path))
-    assert first.value("total_amount") == TOTAL
+    first = extract_document(SCAN, cached_config(tmp_path))
+    assert first.value("total_amount") == SCAN_TOTAL
     assert renders(tmp_path) == [f"{document_hash(SCAN)}-p0-300dpi.render"]
 
-    again = extract_document(SCAN, config(tmp_path))
+    again = extract_document(SCAN, cached_config(tmp_path))
     assert again.to_json()["fields"] == first.to_json()["fields"]
 
     blank_in_place_of_the_render(tmp_path, SCAN)
     with pytest.raises(ExtractionFailed) as failed:
-        extract_document(SCAN, config(tmp_path))
+        extract_document(SCAN, cached_config(tmp_path))
     assert failed.value.code == "no_amount_found"  # it read the blank page it was given
 
 
@@ -65,32 +53,34 @@ def test_a_retry_in_a_fresh_reader_process_reuses_the_render(tmp_path: Path) -> 
     limits = SandboxLimits(processes=1)
     first_reader = Sandbox(limits)
     try:
-        assert first_reader.extract(SCAN, config(tmp_path)).value("total_amount") == TOTAL
+        assert (
+            first_reader.extract(SCAN, cached_config(tmp_path)).value("total_amount") == SCAN_TOTAL
+        )
     finally:
         first_reader.close()  # the attempt's reader is gone, as after a crash or a restart
     blank_in_place_of_the_render(tmp_path, SCAN)
     retry_reader = Sandbox(limits)
     try:
         with pytest.raises(ExtractionFailed) as failed:
-            retry_reader.extract(SCAN, config(tmp_path))
+            retry_reader.extract(SCAN, cached_config(tmp_path))
         assert failed.value.code == "no_amount_found"
     finally:
         retry_reader.close()
 
 
 def test_a_damaged_render_file_is_rendered_again(tmp_path: Path) -> None:
-    extract_document(SCAN, config(tmp_path))
+    extract_document(SCAN, cached_config(tmp_path))
     (kept,) = tmp_path.glob("*.render")
     kept.write_bytes(b"not a render")
     for reading in tmp_path.glob("*.ocr"):
         reading.unlink()  # the page is read again, from its render
-    assert extract_document(SCAN, config(tmp_path)).value("total_amount") == TOTAL
+    assert extract_document(SCAN, cached_config(tmp_path)).value("total_amount") == SCAN_TOTAL
     assert RenderCache(tmp_path).get(document_hash(SCAN), 0, 300) is not None
 
 
 def test_without_a_cache_directory_nothing_is_kept(tmp_path: Path) -> None:
-    plain = dataclasses.replace(config(tmp_path), render_cache_dir=None)
-    assert extract_document(SCAN, plain).value("total_amount") == TOTAL
+    plain = dataclasses.replace(cached_config(tmp_path), render_cache_dir=None)
+    assert extract_document(SCAN, plain).value("total_amount") == SCAN_TOTAL
     assert list(tmp_path.iterdir()) == []
 
 
