@@ -207,4 +207,6 @@ def collect_facts(
         total_row_adds_up=amounts.gross is not None
         and total_row_adds_up(pages, cands, amounts.gross.value),
         unread_dates=unread_later_dates(labelled, cands, fields, order, languages),
+        photographed=any(page.photographed for page in pages),
+        due_on_receipt=due_on_receipt(pages),
     )

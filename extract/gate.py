@@ -42,6 +42,8 @@ class Facts:
     strong_total_label: bool = False  # the total came from an unambiguous payable label
     total_row_adds_up: bool = False  # the total's own row prints net and tax that sum to it
     unread_dates: tuple[str, ...] = ()  # later dates nothing explains while no due date was read
+    photographed: bool = False  # a page was read by OCR from a phone photo
+    due_on_receipt: bool = False  # "payable on receipt / sofort / à réception" is printed
 
 
 def confirmations(fields: Mapping[str, FieldValue], checks: list[Check], facts: Facts) -> list[str]:
@@ -110,6 +112,17 @@ def assess(
                 "due_date",
                 f"No due date was read, yet a later date is printed "
                 f"({', '.join(facts.unread_dates[:3])}) that nothing else explains.",
+            )
+        )
+    if facts.photographed and fields.get("due_date") is None and not facts.due_on_receipt:
+        # A missing due date is billed as due on receipt, so its absence must be confirmed; OCR
+        # of a photo drops whole boxes and misreads labels ("Zahibar bis"), so it cannot.
+        out.append(
+            Blocker(
+                "due_date_unconfirmed",
+                "due_date",
+                "No due date was read on a photographed page, and a photo's reading cannot "
+                "confirm that none is printed.",
             )
         )
     total = fields.get("total_amount")

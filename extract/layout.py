@@ -123,6 +123,7 @@ class PageLayout:
     height: float
     source: str  # "text" | "ocr"
     lines: list[Line]
+    photographed: bool = False  # read by OCR from a phone photo (flattened, light evened)
 
     def segments(self) -> Iterator[Segment]:
         for line in self.lines:

@@ -13,6 +13,7 @@ from typing import Any
 PAGE_DPI = 300  # a photographed page is treated as A4 read at this resolution
 _A4_WIDTH_PX = round(8.27 * PAGE_DPI)
 _MIN_PAGE_SHARE = 0.25  # a quadrilateral smaller than this share of the photo is not the page
+PHOTO_NOTE = "photo_light_normalised"  # the page note that marks a page read from a photo
 
 
 def prepare_photo(image: Any) -> tuple[Any, int, list[str]]:
@@ -27,21 +28,59 @@ def prepare_photo(image: Any) -> tuple[Any, int, list[str]]:
     gray = oriented.convert("L")
     dpi = _declared_dpi(image)
     if dpi is None:  # a photo, not a scan: find the page, flatten it, treat it as A4
-        quad = page_quadrilateral(gray)
-        if quad is not None:
-            gray = _unwarp(gray, quad)
-            notes.append("photo_perspective_corrected")
-        gray = even_light(gray)
-        notes.append("photo_light_normalised")
+        gray, flat_notes = flatten_photo(gray, page_quadrilateral(gray))
+        notes.extend(flat_notes)
         dpi = PAGE_DPI
-        if gray.width > _A4_WIDTH_PX * 1.15:
-            height = round(gray.height * _A4_WIDTH_PX / gray.width)
-            gray = gray.resize((_A4_WIDTH_PX, height), resample=_lanczos())
     elif dpi > PAGE_DPI * 1.2:  # a fine scan: tesseract is as good and far faster at 300 dpi
         size = (round(gray.width * PAGE_DPI / dpi), round(gray.height * PAGE_DPI / dpi))
         gray = gray.resize(size, resample=_lanczos())
         dpi = PAGE_DPI
     return gray, dpi, notes
+
+
+def flatten_photo(gray: Any, quad: list[tuple[float, float]] | None) -> tuple[Any, list[str]]:
+    """The page inside `quad` mapped upright, its light evened, at most ~A4 at 300 dpi.
+
+    Not binarised: a threshold of our own (Otsu, or halfway between ink and paper) read some
+    boxes better and lost as many other fields on the dev set's photos; tesseract's own does
+    as well.
+    """
+    notes: list[str] = []
+    if quad is not None:
+        gray = _unwarp(gray, quad)
+        notes.append("photo_perspective_corrected")
+    gray = even_light(gray)
+    notes.append(PHOTO_NOTE)
+    if gray.width > _A4_WIDTH_PX * 1.15:
+        height = round(gray.height * _A4_WIDTH_PX / gray.width)
+        gray = gray.resize((_A4_WIDTH_PX, height), resample=_lanczos())
+    return gray, notes
+
+
+def photographed_page(gray: Any) -> list[tuple[float, float]] | None:
+    """The paper's corners when a rendered page is a photo of a sheet lying on something darker
+    (a table's border shows around it), else None.
+
+    An image-only PDF may hold a phone photo: its lines then run askew and the light falls off
+    across the page, which reading it as a scan leaves in (amounts drift onto the neighbouring
+    label's line). A scan's paper reaches the frame, or its corners are filled white; a photo's
+    paper is a quadrilateral clearly smaller than the frame.
+    """
+    quad = page_quadrilateral(gray)
+    if quad is None:
+        return None
+    return quad if _area(quad) < _PHOTO_PAGE_SHARE * gray.width * gray.height else None
+
+
+_PHOTO_PAGE_SHARE = 0.96  # the paper covers less of the frame than this: a background shows
+
+
+def _area(quad: list[tuple[float, float]]) -> float:
+    """Area of a polygon (shoelace formula)."""
+    twice = 0.0
+    for (x0, y0), (x1, y1) in zip(quad, quad[1:] + quad[:1], strict=True):
+        twice += x0 * y1 - x1 * y0
+    return abs(twice) / 2
 
 
 def _lanczos() -> Any:

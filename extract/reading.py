@@ -21,6 +21,7 @@ from extract.ocr_cache import OcrCache, ocr_page_kept
 from extract.paycodes import PaymentCode, decode
 from extract.pdfio import inspect_pdf, merge_split_capitals, read_text_pages, usable_text
 from extract.pdftext import page_words, unmapped_share
+from extract.photo import PHOTO_NOTE, flatten_photo, photographed_page
 from extract.render_cache import RenderCache, document_hash
 from extract.result import ExtractionFailed
 from extract.source import DocumentSource, ReadPage
@@ -103,6 +104,12 @@ class PdfSource:
                 elif has_images and not skip_ocr:
                     image = self.render(index, self.config.ocr_dpi)
                     dpi = round(image.info["dpi"][0])  # lower than asked for a huge page
+                    # A phone photo wrapped in a PDF is read as the image documents are.
+                    quad = photographed_page(image)
+                    flat_notes: list[str] = []
+                    if quad is not None:
+                        image, flat_notes = flatten_photo(image, quad)
+                        width, height = image.width * 72 / dpi, image.height * 72 / dpi
                     words, notes, choice = ocr_page_kept(
                         self._words,
                         self._document_hash(),
@@ -110,6 +117,7 @@ class PdfSource:
                         image,
                         dpi,
                         self.config.languages,
+                        photo=quad is not None,
                         hint=hint,
                     )
                     hint = choice.next_hint
@@ -117,7 +125,7 @@ class PdfSource:
                     # keep 20 renders in memory.
                     self._codes[index] = decode(image, number, dpi / 72)
                     self._renders.pop((index, self.config.ocr_dpi)).close()
-                    pages.append(ReadPage(number, width, height, words, "ocr", notes))
+                    pages.append(ReadPage(number, width, height, words, "ocr", flat_notes + notes))
                     continue
             pages.append(ReadPage(number, width, height, words, "text"))
         return pages
@@ -310,5 +318,8 @@ def read_layouts(source: DocumentSource, skip_ocr: bool) -> tuple[list[PageLayou
         notes.extend(f"page{page.number}:{n}" for n in page.notes)
         lines = build_lines(page.words, page.number, offset) if page.words else []
         offset += len(lines)
-        layouts.append(PageLayout(page.number, page.width, page.height, page.source, lines))
+        photographed = PHOTO_NOTE in page.notes
+        layouts.append(
+            PageLayout(page.number, page.width, page.height, page.source, lines, photographed)
+        )
     return layouts, notes

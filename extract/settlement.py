@@ -26,10 +26,18 @@ _PAID = (
     r"(?:paid|settled|bezahlt|beglichen|erhalten|gezahlt|paye|payee|reglee?|acquittee?|betaald|"
     r"voldaan|pagad[ao]|abonad[ao]|pagat[ao]|saldat[ao])"
 )
+_MEANS = r"(?:by|via|per|par|with|met|mediante|con|tramite|through)"
 _PAID_RE = re.compile(
     r"\b" + _DONE + r"\b(?:\s+\S+){0,4}?\s+" + _PAID + r"\b|\b" + _PAID + r"\s+" + _DONE + r"\b"
     r"|\b(?:invoice|bill|rechnung|facture|factuur|factura|fattura)\s+" + _PAID + r"\b"
     r"|\bfacture acquittee\b|\bno payment is required\b|\bnothing further to pay\b"
+    # A statement opening with the paid participle and the means it was paid by ("Paid by
+    # card", "Betaald via automatische incasso"); "to be paid by <date>" is no statement.
+    r"|(?:^|[.!]\s)\s*" + _PAID + r"\s+" + _MEANS + r"\b(?!\s*:)"
+    # Nothing left to do or pay ("u hoeft niets te doen", "rien à payer", "nichts zu tun").
+    r"|\b(?:nothing|niets|nichts|rien|nada|niente|nulla)\b(?:\s+\S+){0,2}?\s+"
+    r"(?:to pay|to do|te betalen|te doen|zu zahlen|zu tun|a payer|a faire|que pagar|"
+    r"que hacer|da pagare|da fare)\b"
 )
 
 

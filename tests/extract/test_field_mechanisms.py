@@ -190,6 +190,32 @@ def test_exempt_and_paid_statements() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Betaald via automatische incasso - u hoeft niets te doen.",
+        "Paid by card - thank you.",
+        "Thank you. Settled with your deposit.",
+        "Il n'y a rien à payer.",
+    ],
+)
+def test_paid_by_a_means_or_nothing_to_do_is_a_paid_statement(statement: str) -> None:
+    assert already_paid([page_of_rows([[(50, statement)]])])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The amount is to be paid by 10 November.",
+        "Please pay by bank transfer.",
+        "Paid by: ____________",
+        "If paid by direct debit, there is nothing to do.",
+    ],
+)
+def test_a_deadline_an_instruction_or_a_form_field_is_not_a_paid_statement(sentence: str) -> None:
+    assert not already_paid([page_of_rows([[(50, sentence)]])])
+
+
 def test_heading_notes_and_zero_rows_are_not_items_and_leaders_are_cut() -> None:
     page = page_of_rows(
         [

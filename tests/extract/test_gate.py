@@ -66,3 +66,14 @@ def test_blockers_from_the_reading_side_are_kept_once() -> None:
 
     up = Blocker("payment_code_conflict", "total_amount", "QR says 100.00")
     assert _codes(assess(gate_fields(), [ARITH], Facts(), (up, up))) == ["payment_code_conflict"]
+
+
+def test_a_photo_without_a_due_date_cannot_confirm_there_is_none() -> None:
+    """Billed as due on receipt only where the reading could have seen a deadline."""
+    no_due = gate_fields()
+    no_due.pop("due_date", None)
+    assert _codes(assess(no_due, [ARITH], Facts(photographed=True))) == ["due_date_unconfirmed"]
+    assert assess(no_due, [ARITH], Facts(photographed=True, due_on_receipt=True)) == ()
+    assert assess(no_due, [ARITH], Facts()) == ()  # a text page or a scan: read in full
+    dated = gate_fields(due_date=FieldValue("2025-03-15", 0.9, "ocr"))
+    assert assess(dated, [ARITH], Facts(photographed=True)) == ()

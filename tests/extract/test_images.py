@@ -102,3 +102,27 @@ def test_bytes_that_are_neither_pdf_nor_image_are_unreadable() -> None:
     with pytest.raises(ExtractionFailed) as info:
         extract_document(b"GIF89a" + b"\x00" * 64, CONFIG)
     assert info.value.code == "pdf_unreadable"
+
+
+def _image_pdf(image: object, dpi: int = 150) -> bytes:
+    """The image wrapped in an image-only PDF page, as phones' "save as PDF" and scanners do."""
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=dpi)  # type: ignore[attr-defined]
+    return out.getvalue()
+
+
+def test_photo_wrapped_in_a_pdf_is_flattened_like_an_image_file(invoice: bytes) -> None:
+    photo = photo_of(invoice, angle=4.0, tilt=0.05)
+    result = extract_document(_image_pdf(photo), CONFIG)
+    assert (result.value("total_amount"), result.value("currency")) == (TOTAL, CURRENCY)
+    assert "page1:photo_perspective_corrected" in result.reasons
+
+
+def test_scan_in_a_pdf_is_not_taken_for_a_photo(invoice: bytes) -> None:
+    from extract.photo import photographed_page
+
+    scan = page_image(invoice, dpi=150).convert("L").rotate(2.0, fillcolor=255)
+    assert photographed_page(scan) is None
+    result = extract_document(_image_pdf(scan), CONFIG)
+    assert result.value("total_amount") == TOTAL
+    assert not any("photo_" in reason for reason in result.reasons)
