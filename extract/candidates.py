@@ -16,7 +16,7 @@ from extract.dates import DateMatch, find_compact_dates, find_dates, parse_date
 from extract.layout import BBox, PageLayout, Place, Segment, value_places
 from extract.lexicon import fold
 from extract.line_items import item_table_header
-from extract.nlp import LabelHit, find_labels
+from extract.nlp import LabelHit, find_labels, find_ocr_labels
 from extract.numbers import find_amounts
 
 AMOUNT_LABELS = (
@@ -66,7 +66,8 @@ def label_index(pages: list[PageLayout]) -> list[LabelledSegment]:
     for page in pages:
         for li, line in enumerate(page.lines):
             for seg in line.segments:
-                hits = find_labels(seg.folded)
+                ocr = seg.words[0].source == "ocr"
+                hits = find_ocr_labels(seg.folded) if ocr else find_labels(seg.folded)
                 out.append(LabelledSegment(page, li, seg, hits))
     return out
 
@@ -268,11 +269,29 @@ def _open_places(
         if place.relation == "right" and (blocked or _starts_with_label(place.segment, hit_index)):
             blocked = True
             continue
-        if place.relation == "below" and _starts_with_label(place.segment, hit_index):
+        if place.relation == "below" and (
+            _starts_with_label(place.segment, hit_index)
+            or _headed_by_another_label(ls, place.segment, hit_index)
+        ):
             continue
         text = place.segment.text
         end = stop if place.relation == "same" else len(text)
         yield place, text[place.start : end]
+
+
+def _headed_by_another_label(
+    ls: LabelledSegment, value: Segment, hit_index: dict[int, list[LabelHit]]
+) -> bool:
+    """A label printed between this label and the value, above the value, owns it: in a box
+    of headed cells the title "Fattura n." on the top line does not reach past the "Data
+    emissione" header to the date below it."""
+    for line in ls.page.lines[ls.line_index + 1 :]:
+        if line.top >= value.top:
+            return False
+        for seg in line.segments:
+            if seg.x1 > value.x0 and seg.x0 < value.x1 and _starts_with_label(seg, hit_index):
+                return True
+    return False
 
 
 def _valid_reference(token: str, strong: bool = False) -> bool:

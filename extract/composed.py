@@ -37,6 +37,10 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
             # "n° de commande", "numero fattura", "n. documento", "rif. ordine"
             (label, re.compile(r"(?<!\w)" + _MARK + r"\.?" + _LINK + subj + r"\w*")),
         ]
+    # A compound whose head is the document ("Huurfactuur Nummer", "Mietrechnung Nr."): Dutch
+    # and German put the thing numbered last, after what it is for.
+    heads = r"(?:" + _alt(tuple(s for s in DOCUMENT_SUBJECTS if len(s) >= 7)) + r")"
+    out.append(("reference", re.compile(r"\b\w+" + heads + r"\.?\s*[-.]?\s*" + _MARK)))
     out.append(
         (
             "other_id",

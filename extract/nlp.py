@@ -93,6 +93,12 @@ class _Rules:
             docs = [self.nlp.make_doc(fold(p)) for p in set(phrases)]
             self.labels.add(name, docs)
             label_docs += docs
+        self.ocr_labels = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        ocr_docs = []
+        for name, phrases in LABELS.items():
+            docs = [self.nlp.make_doc(p) for p in {ocr_skeleton(fold(p)) for p in phrases}]
+            self.ocr_labels.add(name, docs)
+            ocr_docs += docs
         self.docwords = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         word_docs = []
         for name, phrases in DOC_WORDS.items():
@@ -100,6 +106,7 @@ class _Rules:
             self.docwords.add(name, docs)
             word_docs += docs
         self.maybe_labels = _needles(label_docs)
+        self.maybe_ocr_labels = _needles(ocr_docs)
         self.maybe_docwords = _needles(word_docs)
         self.orgs = Matcher(self.nlp.vocab)
         self.orgs.add("ORG_FORM", [[{"LOWER": {"IN": list(LEGAL_FORMS)}}]])
@@ -158,16 +165,43 @@ def _spans(matcher: Any, doc: Any) -> list[LabelHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+# Glyphs OCR confuses with the letter i: "Zahibar bis" (Zahlbar), "1.V.A." and "LVA." (I.V.A.).
+_LOOKALIKES = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i"})
+
+
+def ocr_skeleton(folded: str) -> str:
+    """The folded text with OCR look-alikes made one glyph; the same length, so a span found
+    in the skeleton is the same span in the text."""
+    return folded.translate(_LOOKALIKES)
+
+
 @per_document
 def find_labels(folded: str) -> list[LabelHit]:
     """Longest non-overlapping labels in already-folded text: listed phrases and labels
     composed from word stems (extract/composed.py); on equal length the listed phrase wins."""
+    return _find_labels(folded, ocr=False)
+
+
+@per_document
+def find_ocr_labels(folded: str) -> list[LabelHit]:
+    """`find_labels` for text read by OCR: listed phrases are also matched on its skeleton
+    (look-alike glyphs made one); an exact reading wins over a look-alike one of equal length."""
+    return _find_labels(folded, ocr=True)
+
+
+def _find_labels(folded: str, ocr: bool) -> list[LabelHit]:
     r = rules()
-    phrases = []
+    phrases: list[LabelHit] = []
+    lookalike: list[LabelHit] = []
     if r.maybe_labels.search(folded):
         with _use_lock:
             phrases = _spans(r.labels, r.nlp.make_doc(folded))
-    pool = [(h.end - h.start, 1, h) for h in phrases]
+    skeleton = ocr_skeleton(folded) if ocr else ""
+    if ocr and r.maybe_ocr_labels.search(skeleton):
+        with _use_lock:
+            lookalike = _spans(r.ocr_labels, r.nlp.make_doc(skeleton))
+    pool = [(h.end - h.start, 2, h) for h in phrases]
+    pool += [(h.end - h.start, 1, h) for h in lookalike]
     pool += [(e - s, 0, LabelHit(label, s, e)) for label, s, e in composed_labels(folded)]
     chosen: list[LabelHit] = []
     for _length, _listed, hit in sorted(pool, key=lambda t: (-t[0], -t[1], t[2].start)):

@@ -254,6 +254,11 @@ def resolve_iban(pages: list[PageLayout]) -> Found | None:
 
 
 _INVOICE_STEM_RE = re.compile(r"\b(?:rechnungs|factuur|factura|fattura|invoice)\w+")
+# A credit compound: "credit" glued or hyphenated to an invoice word ("Creditfactuur",
+# "Credit-Rechnung", "credit invoice") names a credit note whatever the phrase lists hold.
+_CREDIT_COMPOUND_RE = re.compile(
+    r"\bcredit[- ]?(?:factuur|factura|fattura|facture|rechnung|invoice|nota|note)\b"
+)
 
 
 def classify(pages: list[PageLayout]) -> tuple[str, tuple[str, ...], bool]:
@@ -263,10 +268,13 @@ def classify(pages: list[PageLayout]) -> tuple[str, tuple[str, ...], bool]:
     for page in pages[:2]:
         for li, line in enumerate(page.lines):
             for seg in line.segments:
-                for hit in find_doc_words(seg.folded):
-                    counts[hit.label] += 1
+                labels = [hit.label for hit in find_doc_words(seg.folded)]
+                compounds = len(_CREDIT_COMPOUND_RE.findall(seg.folded))
+                labels += ["credit_note"] * (compounds - labels.count("credit_note"))
+                for label in labels:
+                    counts[label] += 1
                     if page.number == 1 and li < 15:
-                        head[hit.label] += 1
+                        head[label] += 1
     for page in pages[:2]:
         for line in page.lines:
             counts["invoice"] += len(_INVOICE_STEM_RE.findall(fold(line.text)))

@@ -45,6 +45,8 @@ def _labels(text: str) -> list[str]:
         ("Factura n.º", "reference"),
         ("Rif.:", "reference"),
         ("Kenmerk:", "reference"),
+        ("Huurfactuur Nummer:", "reference"),  # a compound whose head is the document
+        ("Mietrechnung Nr.", "reference"),
     ],
 )
 def test_identifier_labels_are_told_apart_by_what_they_number(label: str, kind: str) -> None:
@@ -347,3 +349,20 @@ def test_already_paid_heading_a_subtracted_prepayment_leaves_the_balance_owed(
 
 def test_already_paid_without_arithmetic_behind_it_still_means_nothing_payable() -> None:
     assert _settled(10_000, 2_000, 9_000) == 0
+
+
+def test_a_value_under_another_label_is_that_labels_even_when_it_reaches_under_a_title() -> None:
+    """A box of headed cells: the title's label does not reach past the header to its value."""
+    page = page_of_rows(
+        [
+            [(50, "Immobiliare Aurora S.r.l."), (460, "Fattura n.")],
+            [(50, "Cod. cliente"), (200, "Rif."), (350, "Data emissione")],
+            [(50, "571749"), (200, "INV-082315"), (385, "22.12.2024")],
+        ]
+    )
+    refs = [c for c in collect(label_index([page]), "DMY", LANGS) if c.label == "reference"]
+    assert [c.value for c in refs] == ["INV-082315"]
+    # Without the header between them, the value under the title is the title's.
+    bare = page_of_rows([[(460, "Fattura n.")], [(440, "FA-2024-0012")]])
+    refs = [c for c in collect(label_index([bare]), "DMY", LANGS) if c.label == "reference"]
+    assert [c.value for c in refs] == ["FA-2024-0012"]

@@ -1,5 +1,7 @@
 """Languages, currency, payment terms, references and document kinds from page text."""
 
+import pytest
+
 from extract.candidates import label_index
 from extract.currency import detect_currency
 from extract.layout import PageLayout, Word, build_lines
@@ -43,3 +45,9 @@ def test_document_kinds() -> None:
     assert classify([_page(["RECEIPT", "Cash 10.00", "Change 1.00"])])[0] == "receipt"
     assert classify([_page(["Spring newsletter", "unsubscribe here"])])[0] == "other"
     assert classify([_page(["Rechnungsnummer: 1", "Summe 10,00"])])[0] == "invoice"
+
+
+@pytest.mark.parametrize("title", ["Creditfactuur", "Credit-Rechnung", "CREDIT INVOICE"])
+def test_credit_glued_to_an_invoice_word_is_a_credit_note(title: str) -> None:
+    page = _page([title, "Factuurnummer: RE-1", "Totaal -10,00"])
+    assert classify([page])[0] == "credit_note"
