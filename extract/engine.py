@@ -7,6 +7,7 @@ lazily and cached per process.
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 from extract.amounts import WEAK_LABELS, AmountResult, Pick, resolve_amounts
@@ -68,6 +69,12 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
     skip_ocr = einv is not None and einv.values.get("total_amount") is not None
     pages, ocr_notes = read_layouts(source, skip_ocr)
     text_fields, languages, doc_type, type_reasons, facts = _from_text(pages, config)
+    if facts.documents > 1:
+        # A merged reading of several invoices is nobody's bill: the fields are those of the
+        # first invoice (what the reviewer starts from); the count keeps it out of billing.
+        first = pages[: facts.first_document_pages]
+        text_fields, languages, doc_type, type_reasons, own = _from_text(first, config)
+        facts = replace(own, documents=facts.documents)
     fields = dict(text_fields)
     reasons: list[str] = list(type_reasons) + ocr_notes
     if einv is not None:

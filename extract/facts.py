@@ -33,18 +33,24 @@ _FIRST_PAGE_RE = re.compile(
 
 
 def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
-    """Invoices in one file: a later page that starts over (page 1 of N again), or that carries
-    its own title and a different invoice number than the first document."""
+    """Invoices in one file (see `document_starts`)."""
+    return len(document_starts(pages, cands))
+
+
+def document_starts(pages: list[PageLayout], cands: list[Candidate]) -> list[int]:
+    """The index in `pages` where each invoice of the file begins: a later page that starts over
+    (page 1 of N again), or that carries its own title and a different invoice number than the
+    document before it, or pays another account under another number."""
+    starts = [0]
     if len(pages) < 2:
-        return 1
+        return starts
     refs: dict[int, set[str]] = {}
     for c in cands:
         if c.label == "reference" and fold(c.label_text).strip(" .:#") not in _WEAK_REF:
             refs.setdefault(c.page, set()).add(re.sub(r"\W", "", str(c.value)).lower())
-    documents = 1
     current = refs.get(pages[0].number, set())
     accounts = _page_ibans(pages[0])
-    for page in pages[1:]:
+    for index, page in enumerate(pages[1:], start=1):
         head = " ".join(line.text for line in page.lines[:12])
         titled = any(h.label in ("invoice", "credit_note") for h in find_doc_words(fold(head)))
         restart = any(_FIRST_PAGE_RE.search(line.text) for line in page.lines)
@@ -56,11 +62,11 @@ def count_documents(pages: list[PageLayout], cands: list[Candidate]) -> int:
         other_payee = bool(payee) and bool(accounts) and not payee & accounts
         accounts |= payee
         if restart or (titled and new_number) or (other_payee and new_number):
-            documents += 1
+            starts.append(index)
             current = own
         elif own:
             current |= own
-    return documents
+    return starts
 
 
 _WEAK_REF = frozenset(("n°", "nº", "no", "nr", "ref", "ref."))
@@ -196,8 +202,10 @@ def collect_facts(
     arithmetic = "line_items" in fields or any(
         c.label == "subtotal" or (c.label == "tax" and c.value != 0) for c in cands
     )
+    starts = document_starts(pages, cands)
     return Facts(
-        documents=count_documents(pages, cands),
+        documents=len(starts),
+        first_document_pages=starts[1] if len(starts) > 1 else len(pages),
         deadline_without_date=deadline_without_date(pages, labelled) and not due_on_receipt(pages),
         other_totals=unexplained_totals(cands, amounts),
         currencies=printed_currencies(pages),

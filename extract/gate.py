@@ -35,6 +35,7 @@ class Facts:
     """What the reading saw beyond the chosen fields (collected by the engine)."""
 
     documents: int = 1  # invoices detected in the file
+    first_document_pages: int = 1  # how many pages the first of them covers
     deadline_without_date: bool = False
     other_totals: tuple[int, ...] = ()  # labelled payable amounts no arithmetic explains
     currencies: tuple[str, ...] = ()  # distinct currencies printed near amounts

@@ -5,10 +5,12 @@ deadlines that point elsewhere, sentences wrapped over two lines, words the text
 from __future__ import annotations
 
 import datetime
+import json
 
 import pytest
-from extract_testkit import ARITH, LANGS, gate_fields, page_of_rows
+from extract_testkit import ARITH, FIXTURES, LANGS, REFERENCE_DATE, gate_fields, page_of_rows
 
+from extract import ExtractConfig, extract_document
 from extract.candidates import collect, label_index
 from extract.deadlines import deadline_without_date, due_from_days, due_in_sentence
 from extract.facts import unread_later_dates
@@ -256,3 +258,35 @@ def test_a_compact_later_date_counts_but_the_invoice_number_does_not() -> None:
         [(50, "Invoice date:"), (300, "01.03.2025")],
     ]
     assert _unread(numbered) == ()
+
+
+def _pdf_of(*names: str) -> bytes:
+    """The fixtures `names`, one after another in one PDF file."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for name in names:
+        for page in PdfReader(FIXTURES / f"{name}.pdf").pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("text_es_invoice", "text_nl_invoice"), ("text_nl_invoice", "text_es_invoice")],
+)
+def test_a_file_of_two_invoices_reads_as_the_first_and_is_never_billed(
+    first: str, second: str
+) -> None:
+    """A merged reading mixes two bills (the last total, the first number): the fields are the
+    first invoice's alone, for the reviewer to start from, and the count blocks billing."""
+    config = ExtractConfig(reference_date=REFERENCE_DATE, use_embedded_xml=False)
+    extraction = extract_document(_pdf_of(first, second), config)
+    expected = json.loads((FIXTURES / f"{first}.expected.json").read_text())["fields"]
+    for name in ("total_amount", "currency", "due_date", "reference", "tax_amount", "iban"):
+        assert extraction.value(name) == expected[name], name
+    assert "multiple_invoices" in [b.code for b in extraction.blockers]
