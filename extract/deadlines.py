@@ -59,7 +59,9 @@ _DONE_RE = re.compile(
 _DAYS_RE = re.compile(
     r"(?<![\d.,])(?P<days>\d{1,3})\s*(?:" + _alt(DAY_WORDS) + r")(?!\w)", re.IGNORECASE
 )
-_NET_RE = re.compile(r"\bnet(?:to)?\s*(?P<days>\d{1,3})\b(?![.,]\d|\s*%|\s*[.,]\s*\d)")
+# Digits that punctuation joins to more digits are an amount, whatever mark the printer or OCR
+# used between them ("netto 2.312,67", read "2:312,67"): no "Net 2".
+_NET_RE = re.compile(r"\bnet(?:to)?\s*(?P<days>\d{1,3})\b(?!\s*[.,:;'’`´]\s*\d|\s*%)")
 _TERMS_WORDS_RE = re.compile(
     r"\b(?:terms|net|netto|ziel|termijn|plazo|termini|conditions|condiciones|condizioni|"
     r"bedingungen)\b"

@@ -55,13 +55,19 @@ def document_starts(pages: list[PageLayout], cands: list[Candidate]) -> list[int
         titled = any(h.label in ("invoice", "credit_note") for h in find_doc_words(fold(head)))
         restart = any(_FIRST_PAGE_RE.search(line.text) for line in page.lines)
         own = refs.get(page.number, set())
-        new_number = bool(own) and bool(current) and not own & current
+        own_number = bool(own) and not own & current  # a number none of the pages before had
+        new_number = own_number and bool(current)
         # A page paying into another account than the pages before it is another payee's
         # document, whatever OCR made of its title.
         payee = _page_ibans(page)
         other_payee = bool(payee) and bool(accounts) and not payee & accounts
         accounts |= payee
-        if restart or (titled and new_number) or (other_payee and new_number):
+        # Where no number was read before, a title and another payee's account must both say so.
+        if (
+            restart
+            or ((titled or other_payee) and new_number)
+            or (titled and other_payee and own_number)
+        ):
             starts.append(index)
             current = own
         elif own:

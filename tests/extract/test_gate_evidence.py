@@ -95,7 +95,9 @@ def test_a_finished_sentence_above_lends_the_date_no_verb() -> None:
     assert due_in_sentence([page], "DMY", LANGS) is None
 
 
-@pytest.mark.parametrize("amount", ["10'096.98", "10 096,98", "10.096,98"])
+@pytest.mark.parametrize(
+    "amount", ["10'096.98", "10 096,98", "10.096,98", "10:096,98"]
+)  # the last as OCR reads it
 def test_a_day_count_is_never_part_of_an_amount(amount: str) -> None:
     page = page_of_rows(
         [[(50, "Summe netto"), (300, f"{amount} CHF")], [(50, "Zahlbar: 30 Tage netto")]]
@@ -209,6 +211,27 @@ def test_a_page_paying_another_account_with_another_number_is_another_invoice() 
     assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == 2
     same = [first, page(2, "0060944", "IBAN DE89 3704 0044 0532 0130 00")]
     assert count_documents(same, collect(label_index(same), "DMY", LANGS)) == 1
+
+
+def test_a_titled_page_paying_another_account_is_another_invoice_when_no_number_came_before() -> (
+    None
+):
+    """The first invoice's number may go unread (an unusual label); a later page with an invoice
+    title, a number and another payee's account is still another invoice. Without the title, or
+    paying the same account, it is the same document's next page."""
+    from extract.facts import count_documents
+
+    def page(number: int, rows: list[str]) -> PageLayout:
+        return page_of_rows([[(50, row)] for row in rows], number=number)
+
+    unnumbered = page(1, ["Rental statement", "Total 11.12", "IBAN DE89 3704 0044 0532 0130 00"])
+    for rows, documents in (
+        (["INVOICE", "Invoice No.: 2025-4067", "IBAN GB29 NWBK 6016 1331 9268 19"], 2),
+        (["Document No.: 2025-4067", "IBAN GB29 NWBK 6016 1331 9268 19"], 1),
+        (["INVOICE", "Invoice No.: 2025-4067", "IBAN DE89 3704 0044 0532 0130 00"], 1),
+    ):
+        pages = [unnumbered, page(2, rows)]
+        assert count_documents(pages, collect(label_index(pages), "DMY", LANGS)) == documents
 
 
 @pytest.mark.parametrize(
