@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from extract import ExtractConfig, Extraction, ExtractionFailed, extract_pdf
 from extract.layout import PageLayout, Word, build_lines
 from extract.result import Check, FieldValue
+from extract.sandbox import Sandbox, SandboxLimits
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "fixtures" / "pdfs"
@@ -31,6 +33,27 @@ def cached_config(cache: Path) -> ExtractConfig:
     return ExtractConfig(
         reference_date=REFERENCE_DATE, use_embedded_xml=False, render_cache_dir=str(cache)
     )
+
+
+def failure_after_a_fresh_reader(cache: Path, tamper: Callable[[], None]) -> str:
+    """Read SCAN in one reader process that then goes (as after a crash or a restart), apply
+    `tamper` to what it kept in `cache`, and read SCAN again in a new process: the retry's
+    failure code, which shows that the retry used the tampered file."""
+    limits = SandboxLimits(processes=1)
+    first_reader = Sandbox(limits)
+    try:
+        assert first_reader.extract(SCAN, cached_config(cache)).value("total_amount") == SCAN_TOTAL
+    finally:
+        first_reader.close()
+    tamper()
+    retry_reader = Sandbox(limits)
+    try:
+        retry_reader.extract(SCAN, cached_config(cache))
+    except ExtractionFailed as failed:
+        return failed.code
+    finally:
+        retry_reader.close()
+    return "read as before"
 
 
 def page_of_rows(

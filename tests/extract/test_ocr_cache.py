@@ -7,12 +7,10 @@ import dataclasses
 import json
 from pathlib import Path
 
-import pytest
-from extract_testkit import SCAN, SCAN_TOTAL, cached_config
+from extract_testkit import SCAN, SCAN_TOTAL, cached_config, failure_after_a_fresh_reader
 
-from extract import ExtractionFailed, extract_document
+from extract import extract_document
 from extract.render_cache import document_hash
-from extract.sandbox import Sandbox, SandboxLimits
 from extract.tesseract import recognitions
 
 
@@ -44,25 +42,13 @@ def test_other_reading_parameters_read_the_page_again(tmp_path: Path) -> None:
 
 
 def test_a_fresh_reader_process_reads_the_words_the_first_attempt_kept(tmp_path: Path) -> None:
-    limits = SandboxLimits(processes=1)
-    first_reader = Sandbox(limits)
-    try:
-        assert (
-            first_reader.extract(SCAN, cached_config(tmp_path)).value("total_amount") == SCAN_TOTAL
-        )
-    finally:
-        first_reader.close()  # the attempt's reader is gone, as after a crash or a restart
-    (kept,) = kept_readings(tmp_path)
-    reading = json.loads(kept.read_bytes())
-    reading["words"] = []  # a page read as empty: only the kept reading can say so
-    kept.write_text(json.dumps(reading))
-    retry_reader = Sandbox(limits)
-    try:
-        with pytest.raises(ExtractionFailed) as failed:
-            retry_reader.extract(SCAN, cached_config(tmp_path))
-        assert failed.value.code == "no_amount_found"
-    finally:
-        retry_reader.close()
+    def empty_the_kept_reading() -> None:
+        (kept,) = kept_readings(tmp_path)
+        reading = json.loads(kept.read_bytes())
+        reading["words"] = []  # a page read as empty: only the kept reading can say so
+        kept.write_text(json.dumps(reading))
+
+    assert failure_after_a_fresh_reader(tmp_path, empty_the_kept_reading) == "no_amount_found"
 
 
 def test_a_damaged_kept_reading_is_read_again(tmp_path: Path) -> None:

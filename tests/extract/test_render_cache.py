@@ -9,12 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from extract_testkit import SCAN, SCAN_TOTAL, cached_config
+from extract_testkit import SCAN, SCAN_TOTAL, cached_config, failure_after_a_fresh_reader
 from PIL import Image
 
 from extract import ExtractionFailed, extract_document
 from extract.render_cache import RenderCache, document_hash
-from extract.sandbox import Sandbox, SandboxLimits
 
 
 def renders(cache: Path) -> list[str]:
@@ -50,22 +49,10 @@ def test_a_retry_reads_the_render_the_first_attempt_kept(tmp_path: Path) -> None
 
 
 def test_a_retry_in_a_fresh_reader_process_reuses_the_render(tmp_path: Path) -> None:
-    limits = SandboxLimits(processes=1)
-    first_reader = Sandbox(limits)
-    try:
-        assert (
-            first_reader.extract(SCAN, cached_config(tmp_path)).value("total_amount") == SCAN_TOTAL
-        )
-    finally:
-        first_reader.close()  # the attempt's reader is gone, as after a crash or a restart
-    blank_in_place_of_the_render(tmp_path, SCAN)
-    retry_reader = Sandbox(limits)
-    try:
-        with pytest.raises(ExtractionFailed) as failed:
-            retry_reader.extract(SCAN, cached_config(tmp_path))
-        assert failed.value.code == "no_amount_found"
-    finally:
-        retry_reader.close()
+    def blank_the_render() -> None:
+        blank_in_place_of_the_render(tmp_path, SCAN)
+
+    assert failure_after_a_fresh_reader(tmp_path, blank_the_render) == "no_amount_found"
 
 
 def test_a_damaged_render_file_is_rendered_again(tmp_path: Path) -> None:
