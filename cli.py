@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -267,7 +268,13 @@ def api_app() -> Any:
     from models.logs import configure
 
     configure(role="api")  # a spawned worker process starts with Python's default logging
-    return create_app(_services())
+    app = create_app(_services())
+    # What is alive now (modules, the app, its schemas: 170,000 objects) lives as long as the
+    # process. Frozen, the cyclic collector stops walking it: its full collections, every few
+    # seconds under load, had stopped every request for 50-140 ms and made the API's p99.
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def _smtp(_args: argparse.Namespace) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from api import workbench
@@ -9,6 +12,7 @@ from api.context import KeyCache
 from api.edge import EdgeMiddleware
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
+from api.loop_reads import LoopReads
 from api.openapi import install_openapi
 from api.routers import (
     account_settings,
@@ -32,7 +36,15 @@ from models.services import Services
 
 
 def create_app(services: Services) -> FastAPI:
+    loop_reads = LoopReads(services.settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await loop_reads.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         docs_url=None,  # api.routers.docs serves /docs and /redoc with local assets
         redoc_url=None,
         title="CasaPay API",
@@ -41,6 +53,7 @@ def create_app(services: Services) -> FastAPI:
     )
     app.state.services = services
     app.state.key_cache = KeyCache()
+    app.state.loop_reads = loop_reads
     install_error_handlers(app)
     # Last added runs first: the edge (metrics, body limit, headers) sees every byte before
     # anything buffers it, and its headers reach idempotent replays too.

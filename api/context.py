@@ -7,23 +7,26 @@ route closes the session on the same thread); they read through
 `ctx.session` (or, to answer with one statement, `ctx.reader`) and write inside
 `with ctx.unit_of_work() as session:`, which commits at the end of
 the block and sends the queue messages the change enqueued after the commit.
+The busiest GETs are `async def` instead and await their one statement with `ctx.rows`, on the
+event loop (api.loop_reads).
 """
 
 from __future__ import annotations
 
 import base64
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Executable, Row
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
+from api.loop_reads import LoopReads
 from models.accounts import ApiKey
 from models.keys import find_key, hash_key
 from models.services import Services
@@ -35,6 +38,7 @@ class Ctx:
     account_id: str
     livemode: bool
     services: Services
+    loop_reads: LoopReads
     key_id: str | None = None  # recorded where a decision must name its caller (review items)
     request: RequestInfo = field(default_factory=RequestInfo)
 
@@ -60,6 +64,10 @@ class Ctx:
             reader = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             self._opened["reader"] = reader
         return reader
+
+    async def rows(self, stmt: Executable, values: Mapping[str, Any]) -> Sequence[Row[Any]]:
+        """One statement's rows, awaited on the event loop: for `async def` handlers."""
+        return await self.loop_reads.rows(stmt, values)
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -178,6 +186,7 @@ async def authenticate(request: Request) -> Ctx:
         services=services,
         key_id=owner.key_id,
         request=request_info(request),
+        loop_reads=request.app.state.loop_reads,
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -72,20 +73,30 @@ def apply_range(stmt: SelectT, column: Any, value: int | RangeFilter | None) -> 
     return stmt
 
 
-def paginate(
-    session: Session | Connection,
+@dataclass(frozen=True)
+class PageQuery:
+    """One list page as a statement and its bind values; `page` turns its rows into the list."""
+
+    stmt: AnySelect
+    bind: dict[str, Any]
+    # Run when a page after a cursor comes back empty: does the cursor name an object at all?
+    cursor_check: AnySelect | None
+    params: ListParams
+    url: str
+
+
+def page_query(
     stmt: AnySelect,
     *,
     id_col: InstrumentedAttribute[str],
     sort_col: InstrumentedAttribute[int],
     params: ListParams,
     url: str,
-    render: Callable[[Any], dict[str, Any]],
     owner: tuple[str, bool] | None,
     anchor_where: Sequence[ColumnElement[bool]] = (),
     newest_first: bool = True,
     values: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PageQuery:
     """One page in one statement: keyset pagination on (sort_col, id) as a row-value comparison,
     which an index on (…filters, sort_col, id) answers without scanning, however deep the cursor.
 
@@ -105,25 +116,69 @@ def paginate(
             code="parameters_exclusive",
         )
     cursor_id = params.starting_after or params.ending_before
-    forward = params.ending_before is None
     # "Forward" walks in the list's order; ending_before walks back and flips the page.
-    descending = newest_first == forward
+    descending = newest_first == (params.ending_before is None)
     build = _page_statement_once if values is not None else _page_statement
     owned, anchor = owner is not None, tuple(anchor_where)
     bind = {**(values or {}), "page_limit": params.limit + 1}
     if owner is not None:
         bind |= {"page_account": owner[0], "page_livemode": owner[1]}
+    cursor_check = None
     if cursor_id:
         bind["page_cursor"] = cursor_id
+        cursor_check = _cursor_check(id_col, owned, anchor)
     page_stmt = build(stmt, id_col, sort_col, owned, anchor, bool(cursor_id), descending)
-    rows: Sequence[Any] = session.execute(page_stmt, bind).all()
-    if cursor_id and not rows:
-        _check_cursor(session, id_col, _scope(id_col, owned, anchor), bind, params)
+    return PageQuery(page_stmt, bind, cursor_check, params, url)
+
+
+def page(
+    query: PageQuery,
+    rows: Sequence[Any],
+    render: Callable[[Any], dict[str, Any]],
+    cursor_found: bool = True,
+) -> dict[str, Any]:
+    """The list object of a page's rows (`cursor_found`: what `query.cursor_check` found, when
+    the page after a cursor was empty)."""
+    params = query.params
+    if not cursor_found:
+        name = "starting_after" if params.starting_after else "ending_before"
+        cursor_id = query.bind["page_cursor"]
+        raise ApiError(400, f"No such object: '{cursor_id}'", code="resource_missing", param=name)
     has_more = len(rows) > params.limit
-    page = [row[0] if len(row) == 1 else row for row in rows[: params.limit]]
-    if not forward:
-        page.reverse()
-    return {"object": "list", "url": url, "has_more": has_more, "data": [render(r) for r in page]}
+    objects = [row[0] if len(row) == 1 else row for row in rows[: params.limit]]
+    if params.ending_before is not None:
+        objects.reverse()
+    return {
+        "object": "list",
+        "url": query.url,
+        "has_more": has_more,
+        "data": [render(r) for r in objects],
+    }
+
+
+def paginate(
+    session: Session | Connection, query: PageQuery, render: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """The page `query` names, read on this thread."""
+    rows: Sequence[Any] = session.execute(query.stmt, query.bind).all()
+    found = True
+    if query.cursor_check is not None and not rows:
+        found = session.scalar(query.cursor_check, query.bind) is not None
+    return page(query, rows, render, found)
+
+
+RowsOf = Callable[[AnySelect, Mapping[str, Any]], Awaitable[Sequence[Any]]]
+
+
+async def paginate_on_loop(
+    rows_of: RowsOf, query: PageQuery, render: Callable[[Any], dict[str, Any]]
+) -> dict[str, Any]:
+    """The same, each statement awaited with `rows_of` (`Ctx.rows`: on the event loop)."""
+    rows = await rows_of(query.stmt, query.bind)
+    found = True
+    if query.cursor_check is not None and not rows:
+        found = bool(await rows_of(query.cursor_check, query.bind))
+    return page(query, rows, render, found)
 
 
 def _scope(
@@ -140,6 +195,14 @@ def _scope(
             model.livemode == bindparam("page_livemode"),
         ]
     return scope
+
+
+@lru_cache(maxsize=256)
+def _cursor_check(
+    id_col: InstrumentedAttribute[str], owned: bool, anchor_where: tuple[ColumnElement[bool], ...]
+) -> AnySelect:
+    scope = _scope(id_col, owned, anchor_where)
+    return select(id_col).where(id_col == bindparam("page_cursor"), *scope)
 
 
 def _page_statement(
@@ -167,18 +230,3 @@ def _page_statement(
 # Around a statement built once, the page statement is built once too: building and hashing
 # a statement cost more than running it.
 _page_statement_once = lru_cache(maxsize=256)(_page_statement)
-
-
-def _check_cursor(
-    session: Session | Connection,
-    id_col: InstrumentedAttribute[str],
-    scope: Sequence[ColumnElement[bool]],
-    bind: Mapping[str, Any],
-    params: ListParams,
-) -> None:
-    """An empty page after a cursor: say so if the cursor names no object of this account."""
-    cursor_id = bind["page_cursor"]
-    found = session.scalar(select(id_col).where(id_col == bindparam("page_cursor"), *scope), bind)
-    if found is None:
-        name = "starting_after" if params.starting_after else "ending_before"
-        raise ApiError(400, f"No such object: '{cursor_id}'", code="resource_missing", param=name)

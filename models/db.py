@@ -8,9 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, MetaData, create_engine, event
+from sqlalchemy import JSON, MetaData, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -52,6 +53,31 @@ def make_engine(url: str) -> Engine:
     )
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+def make_read_engine(url: str) -> AsyncEngine:
+    """An engine for reads on an event loop (the API's hot GETs), in autocommit: one statement
+    sees one snapshot, so no BEGIN and no ROLLBACK round trip around it. Its connections belong
+    to the loop that opened them (see api.loop_reads). Same pool and idle ping as make_engine."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(
+            parsed.set(drivername="sqlite+aiosqlite"),
+            isolation_level="AUTOCOMMIT",
+            connect_args={"timeout": 30},
+        )
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    engine = create_async_engine(
+        parsed.set(drivername="postgresql+psycopg"),  # psycopg's async connection
+        isolation_level="AUTOCOMMIT",
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_SIZE,
+        pool_recycle=RECYCLE_SECONDS,
+    )
+    event.listen(engine.sync_engine, "checkin", _note_checkin)
+    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
     return engine
 
 

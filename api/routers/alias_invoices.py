@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -11,7 +12,15 @@ from sqlalchemy import Row, bindparam, select
 
 from api import schemas
 from api.context import Auth, Ctx
-from api.lists import AnySelect, ListParams, RangeFilter, paginate, range_values, where_range
+from api.lists import (
+    AnySelect,
+    ListParams,
+    RangeFilter,
+    page_query,
+    paginate_on_loop,
+    range_values,
+    where_range,
+)
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
@@ -47,14 +56,6 @@ _WITH_PAYMENT_REQUEST = select(*alias_invoice_columns(), *payment_request_column
 )
 
 
-def with_payment_request(ctx: Ctx) -> AnySelect:
-    """The caller's alias invoices joined with their payment requests, as plain rows: one
-    statement renders a whole page, and no ORM object is built for it."""
-    return _WITH_PAYMENT_REQUEST.where(
-        AliasInvoice.account_id == ctx.account_id, AliasInvoice.livemode == ctx.livemode
-    )
-
-
 def render(ctx: Ctx, row: Row[Any]) -> dict[str, Any]:
     services = ctx.services
     return alias_invoice_with(
@@ -70,18 +71,20 @@ _ONE = _WITH_PAYMENT_REQUEST.where(
 )
 
 
-def _one(ctx: Ctx, alias_invoice_id: str) -> dict[str, Any]:
-    found = ctx.reader.execute(
-        _ONE, {"id": alias_invoice_id, "account_id": ctx.account_id, "livemode": ctx.livemode}
-    ).first()
-    if found is None:
+def _one_values(ctx: Ctx, alias_invoice_id: str) -> dict[str, Any]:
+    return {"id": alias_invoice_id, "account_id": ctx.account_id, "livemode": ctx.livemode}
+
+
+def _rendered_one(ctx: Ctx, alias_invoice_id: str, rows: Sequence[Row[Any]]) -> dict[str, Any]:
+    if not rows:
         raise NotFound.for_id("alias_invoice", alias_invoice_id)
-    return render(ctx, found)
+    return render(ctx, rows[0])
 
 
 @router.get("/v1/alias_invoices/{alias_invoice_id}", response_model=schemas.AliasInvoice)
-def retrieve(alias_invoice_id: str, ctx: Auth) -> dict[str, Any]:
-    return _one(ctx, alias_invoice_id)
+async def retrieve(alias_invoice_id: str, ctx: Auth) -> dict[str, Any]:
+    rows = await ctx.rows(_ONE, _one_values(ctx, alias_invoice_id))
+    return _rendered_one(ctx, alias_invoice_id, rows)
 
 
 # The filters that compare a column with the value given.
@@ -114,23 +117,25 @@ def _list_statement(filters: tuple[str, ...]) -> AnySelect:
     response_model=schemas.list_of(schemas.AliasInvoice),
     openapi_extra=openapi_query(AliasInvoiceList),
 )
-def list_alias_invoices(
+async def list_alias_invoices(
     ctx: Auth, params: Annotated[AliasInvoiceList, Params(AliasInvoiceList)]
 ) -> dict[str, Any]:
     filters: dict[str, Any] = {
         name: value for name in _FILTER_COLUMNS if (value := getattr(params, name))
     }
     filters |= range_values("received_at", params.received_at)
-    return paginate(
-        ctx.reader,
-        _list_statement(tuple(filters)),
-        values={**filters, "account_id": ctx.account_id, "livemode": ctx.livemode},
-        id_col=AliasInvoice.id,
-        sort_col=AliasInvoice.received_at,
-        params=params,
-        url="/v1/alias_invoices",
-        render=lambda r: render(ctx, r),
-        owner=(ctx.account_id, ctx.livemode),
+    return await paginate_on_loop(
+        ctx.rows,
+        page_query(
+            _list_statement(tuple(filters)),
+            values={**filters, "account_id": ctx.account_id, "livemode": ctx.livemode},
+            id_col=AliasInvoice.id,
+            sort_col=AliasInvoice.received_at,
+            params=params,
+            url="/v1/alias_invoices",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        lambda r: render(ctx, r),
     )
 
 
@@ -145,4 +150,5 @@ def retry_processing(
     with ctx.unit_of_work() as session:
         row = get_alias_invoice(session, ctx.account_id, ctx.livemode, alias_invoice_id)
         retry(session, row, ctx.services.clock())
-    return _one(ctx, alias_invoice_id)
+    rows = ctx.reader.execute(_ONE, _one_values(ctx, alias_invoice_id)).all()
+    return _rendered_one(ctx, alias_invoice_id, rows)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import schemas
 from api.context import Auth
-from api.lists import ListParams, paginate
+from api.lists import ListParams, page_query, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
@@ -120,11 +120,13 @@ def list_customers(
         stmt = stmt.where(Customer.email == params.email)
     return paginate(
         ctx.session,
-        stmt,
-        id_col=Customer.id,
-        sort_col=Customer.created,
-        params=params,
-        url="/v1/customers",
-        render=customer_json,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=Customer.id,
+            sort_col=Customer.created,
+            params=params,
+            url="/v1/customers",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        customer_json,
     )

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import schemas
 from api.context import Auth, Ctx
-from api.lists import ListParams, paginate
+from api.lists import ListParams, page_query, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
@@ -132,11 +132,13 @@ def list_aliases(ctx: Auth, params: Annotated[AliasList, Params(AliasList)]) -> 
         stmt = stmt.where(EmailAlias.status == params.status)
     return paginate(
         ctx.session,
-        stmt,
-        id_col=EmailAlias.id,
-        sort_col=EmailAlias.created,
-        params=params,
-        url="/v1/email_aliases",
-        render=alias_json,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=EmailAlias.id,
+            sort_col=EmailAlias.created,
+            params=params,
+            url="/v1/email_aliases",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        alias_json,
     )

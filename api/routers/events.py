@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from api import schemas
 from api.context import Auth
-from api.lists import ListParams, RangeFilter, apply_range, paginate
+from api.lists import ListParams, RangeFilter, apply_range, page_query, paginate
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_query
 from api.params import Params
@@ -59,13 +59,15 @@ def list_events(ctx: Auth, params: Annotated[EventList, Params(EventList)]) -> d
     stmt = apply_range(stmt, Event.created, params.created)
     page = paginate(
         ctx.session,
-        stmt,
-        id_col=Event.id,
-        sort_col=Event.seq,
-        params=params,
-        url="/v1/events",
-        render=lambda event: event,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=Event.id,
+            sort_col=Event.seq,
+            params=params,
+            url="/v1/events",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        lambda event: event,
     )
     page["data"] = render_page(ctx.session, page["data"])
     return page

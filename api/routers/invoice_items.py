@@ -27,7 +27,7 @@ from api.billing_params import (
 from api.context import Auth
 from api.errors import ApiError
 from api.expand import expansions
-from api.lists import ListParams, paginate
+from api.lists import ListParams, page_query, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
@@ -183,11 +183,13 @@ def list_items(ctx: Auth, params: Annotated[ItemList, Params(ItemList)]) -> dict
         stmt = stmt.where(InvoiceItem.id.is_(None))
     return paginate(
         ctx.session,
-        stmt,
-        id_col=InvoiceItem.id,
-        sort_col=InvoiceItem.created,
-        params=params,
-        url="/v1/invoice_items",
-        render=item_json,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=InvoiceItem.id,
+            sort_col=InvoiceItem.created,
+            params=params,
+            url="/v1/invoice_items",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        item_json,
     )

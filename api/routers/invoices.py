@@ -27,7 +27,7 @@ from api.billing_params import (
 from api.context import Auth, Ctx
 from api.errors import ApiError
 from api.expand import INVOICE_EXPANDABLE, expand_invoice, expansions
-from api.lists import ListParams, RangeFilter, apply_range, paginate
+from api.lists import ListParams, RangeFilter, apply_range, page_query, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
@@ -212,13 +212,15 @@ def list_invoices(ctx: Auth, params: Annotated[InvoiceList, Params(InvoiceList)]
     stmt = apply_range(stmt, Invoice.created, params.created)
     page = paginate(
         ctx.session,
-        stmt,
-        id_col=Invoice.id,
-        sort_col=Invoice.created,
-        params=params,
-        url="/v1/invoices",
-        render=lambda inv: inv,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=Invoice.id,
+            sort_col=Invoice.created,
+            params=params,
+            url="/v1/invoices",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        lambda inv: inv,
     )
     # The page's items in one more statement, not one per invoice.
     items = items_for(ctx.session, [inv.id for inv in page["data"]])

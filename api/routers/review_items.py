@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api import schemas
 from api.context import Auth, Ctx
-from api.lists import ListParams, paginate
+from api.lists import ListParams, page_query, paginate
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
 from api.params import Params
@@ -78,14 +78,16 @@ def list_review_items(
         stmt = stmt.where(ReviewItem.alias_invoice_id == params.alias_invoice)
     page = paginate(
         ctx.session,
-        stmt,
-        id_col=ReviewItem.id,
-        sort_col=ReviewItem.created,
-        params=params,
-        url="/v1/review_items",
-        render=lambda item: item,
-        owner=_scope(ctx),
-        newest_first=False,  # a queue: the oldest waiting item comes first
+        page_query(
+            stmt,
+            id_col=ReviewItem.id,
+            sort_col=ReviewItem.created,
+            params=params,
+            url="/v1/review_items",
+            owner=_scope(ctx),
+            newest_first=False,  # a queue: the oldest waiting item comes first
+        ),
+        lambda item: item,
     )
     page["data"] = [review_item_json(v) for v in load_views(ctx.session, page["data"])]
     return page

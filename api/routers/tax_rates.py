@@ -11,7 +11,7 @@ from api import schemas
 from api.billing_params import ExpandOnly
 from api.context import Auth
 from api.expand import expansions
-from api.lists import ListParams, paginate
+from api.lists import ListParams, page_query, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
@@ -88,11 +88,13 @@ def list_rates(ctx: Auth, params: Annotated[TaxRateList, Params(TaxRateList)]) -
         stmt = stmt.where(TaxRate.inclusive == params.inclusive)
     return paginate(
         ctx.session,
-        stmt,
-        id_col=TaxRate.id,
-        sort_col=TaxRate.created,
-        params=params,
-        url="/v1/tax_rates",
-        render=tax_rate_json,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=TaxRate.id,
+            sort_col=TaxRate.created,
+            params=params,
+            url="/v1/tax_rates",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        tax_rate_json,
     )

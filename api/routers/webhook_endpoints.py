@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from api import schemas
 from api.context import Auth
-from api.lists import ListParams, paginate
+from api.lists import ListParams, page_query, paginate
 from api.metadata import MetadataParam, merge_metadata
 from api.one_hop import OneHopRoute
 from api.openapi import openapi_body, openapi_query
@@ -128,13 +128,15 @@ def list_endpoints(ctx: Auth, params: Annotated[ListParams, Params(ListParams)])
     )
     return paginate(
         ctx.session,
-        stmt,
-        id_col=WebhookEndpoint.id,
-        sort_col=WebhookEndpoint.created,
-        params=params,
-        url="/v1/webhook_endpoints",
-        render=webhook_endpoint_json,
-        owner=(ctx.account_id, ctx.livemode),
+        page_query(
+            stmt,
+            id_col=WebhookEndpoint.id,
+            sort_col=WebhookEndpoint.created,
+            params=params,
+            url="/v1/webhook_endpoints",
+            owner=(ctx.account_id, ctx.livemode),
+        ),
+        webhook_endpoint_json,
     )
 
 
@@ -153,12 +155,14 @@ def list_attempts(
         stmt = stmt.where(WebhookAttempt.event_id == params.event)
     return paginate(
         ctx.session,
-        stmt,
-        id_col=WebhookAttempt.id,
-        sort_col=WebhookAttempt.created,
-        params=params,
-        url=f"/v1/webhook_endpoints/{endpoint_id}/attempts",
-        render=attempt_json,
-        owner=None,
-        anchor_where=[WebhookAttempt.endpoint_id == endpoint_id],
+        page_query(
+            stmt,
+            id_col=WebhookAttempt.id,
+            sort_col=WebhookAttempt.created,
+            params=params,
+            url=f"/v1/webhook_endpoints/{endpoint_id}/attempts",
+            owner=None,
+            anchor_where=[WebhookAttempt.endpoint_id == endpoint_id],
+        ),
+        attempt_json,
     )
