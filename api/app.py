@@ -12,7 +12,6 @@ from api.context import KeyCache
 from api.edge import EdgeMiddleware
 from api.errors import install_error_handlers
 from api.idempotency import IdempotencyMiddleware
-from api.loop_reads import LoopReads
 from api.openapi import install_openapi
 from api.routers import (
     account_settings,
@@ -32,6 +31,7 @@ from api.routers import (
     tax_rates,
     webhook_endpoints,
 )
+from models.loop_reads import LoopReads
 from models.services import Services
 
 

@@ -8,7 +8,7 @@ route closes the session on the same thread); they read through
 `with ctx.unit_of_work() as session:`, which commits at the end of
 the block and sends the queue messages the change enqueued after the commit.
 The busiest GETs are `async def` instead and await their one statement with `ctx.rows`, on the
-event loop (api.loop_reads).
+event loop (models.loop_reads).
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Connection, Executable, Row
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.errors import ApiError
-from api.loop_reads import LoopReads
 from models.accounts import ApiKey
+from models.db import AnySelect
 from models.keys import find_key, hash_key
+from models.loop_reads import LoopReads
 from models.services import Services
 from models.unit_of_work import RequestInfo, work_in
 
@@ -65,7 +66,7 @@ class Ctx:
             self._opened["reader"] = reader
         return reader
 
-    async def rows(self, stmt: Executable, values: Mapping[str, Any]) -> Sequence[Row[Any]]:
+    async def rows(self, stmt: AnySelect, values: Mapping[str, Any]) -> Sequence[Any]:
         """One statement's rows, awaited on the event loop: for `async def` handlers."""
         return await self.loop_reads.rows(stmt, values)
 

@@ -8,14 +8,13 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import BindParameter, ColumnElement, Connection, Select, bindparam, select, tuple_
+from sqlalchemy import BindParameter, ColumnElement, Connection, bindparam, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.errors import ApiError
+from models.db import AnySelect
 
 T = TypeVar("T")
-# A select of any number of columns or entities (SQLAlchemy 2.1 types them as a tuple).
-AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
 
 

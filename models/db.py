@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, MetaData, create_engine, event, make_url
+from sqlalchemy import JSON, MetaData, Select, create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
@@ -21,6 +21,9 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+# A select of any number of columns or entities (SQLAlchemy 2.1 types them as a tuple).
+AnySelect = Select[*tuple[Any, ...]]
 
 
 class Base(DeclarativeBase):
@@ -56,28 +59,15 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def make_read_engine(url: str) -> AsyncEngine:
-    """An engine for reads on an event loop (the API's hot GETs), in autocommit: one statement
-    sees one snapshot, so no BEGIN and no ROLLBACK round trip around it. Its connections belong
-    to the loop that opened them (see api.loop_reads). Same pool and idle ping as make_engine."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(
-            parsed.set(drivername="sqlite+aiosqlite"),
-            isolation_level="AUTOCOMMIT",
-            connect_args={"timeout": 30},
-        )
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
+def make_sqlite_read_engine(url: str) -> AsyncEngine:
+    """An aiosqlite engine for reads on an event loop (models.loop_reads), in autocommit: one
+    statement sees one snapshot, so no BEGIN around it. Its connections belong to one loop."""
     engine = create_async_engine(
-        parsed.set(drivername="postgresql+psycopg"),  # psycopg's async connection
+        make_url(url).set(drivername="sqlite+aiosqlite"),
         isolation_level="AUTOCOMMIT",
-        pool_size=POOL_SIZE,
-        max_overflow=POOL_SIZE,
-        pool_recycle=RECYCLE_SECONDS,
+        connect_args={"timeout": 30},
     )
-    event.listen(engine.sync_engine, "checkin", _note_checkin)
-    event.listen(engine.sync_engine, "checkout", _ping_if_idle)
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
 
