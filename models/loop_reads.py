@@ -57,7 +57,9 @@ class _PgConnections:
             try:
                 return await self._run(pooled, sql, values)
             except psycopg.OperationalError:
-                pass  # it may have outlived a database restart: a read is safe to run again
+                if not pooled.broken:
+                    raise  # the statement failed (a timeout, say), not the connection
+                # It had outlived a database restart: a read is safe to run again.
         return await self._run(await self._connect(), sql, values)
 
     async def _run(
