@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from dataclasses import dataclass
+from functools import cached_property
 
 PDF = "application/pdf"
 PDF_TYPES = {PDF, "application/x-pdf", "application/acrobat", "applications/vnd.pdf"}
@@ -38,8 +39,10 @@ class Document:
     content_type: str
     data: bytes
 
-    @property
+    @cached_property
     def sha256(self) -> str:
+        # Hashed once, in the parser process that deduplicates by it: the value travels with
+        # the pickled document, so the receiver's key and row reuse it.
         return hashlib.sha256(self.data).hexdigest()
 
     @property

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -47,20 +47,18 @@ def accept_message(
     raw: bytes,
     parsed: ParsedMail | None = None,
     sender_auth: dict[str, Any] | None = None,
-    *,
-    raw_stored: bool = False,
 ) -> Accepted:
     """Store and record a message. The receiver hands over what its parser pool parsed; without
-    it the message is parsed here (MailRefused for a defective one). `raw_stored`: the caller
-    already stored the raw bytes (`store_raw`), while the message was being parsed."""
+    it the message is parsed here (MailRefused for a defective one)."""
     if parsed is None:
         parsed = parse_mail(raw)
     digest = hashlib.sha256(raw).hexdigest()
     raw_key = raw_blob_key(digest)
-    blobs = [] if raw_stored else [(raw_key, raw, "message/rfc822")]
+    blobs = [(raw_key, raw, "message/rfc822")]
     blobs += [(document_key(d), d.data, d.content_type) for d in parsed.documents]
-    # Durable writes wait on the disk or the network, the rows on the database: both run at
-    # once, and the transaction commits only once every blob is stored (`_record`).
+    # Durable writes wait on the disk or the network, the rows on the database: the raw
+    # message, its documents and the rows all go at once, and the transaction commits only
+    # once every blob is stored (`_record`). A refused message stores nothing.
     uploading = [uploads().submit(services.blobs.put, *blob) for blob in blobs]
     args = (services, digest, raw_key, mail_from, rcpt_tos, raw, parsed, sender_auth, uploading)
     try:
@@ -79,13 +77,6 @@ def accept_message(
 def raw_blob_key(digest: str) -> str:
     """Content-addressed by the SHA-256 of the bytes: a retried delivery rewrites the same key."""
     return f"messages/{digest}.eml"
-
-
-def store_raw(services: Services, raw: bytes) -> None:
-    """The raw message, durably, ahead of `accept_message(..., raw_stored=True)`. The receiver
-    runs it while the message is parsed; a message then refused leaves its bytes stored with no
-    row, as a redelivery of the same bytes would overwrite them."""
-    services.blobs.put(raw_blob_key(hashlib.sha256(raw).hexdigest()), raw, "message/rfc822")
 
 
 @cache
@@ -117,35 +108,28 @@ def _record(
     been recorded before (look it up); otherwise it is inserted as new."""
     now = services.clock()
     created: list[str] = []
+    wanted = _addresses(rcpt_tos)
     # The scope's ids (the message_id, once known) go with the queue messages sent at commit.
     with logs.bind(), unit_of_work(services) as session:
-        recipients = _recipients(session, rcpt_tos)  # held until the commit: see there
-        if session.get_bind().dialect.name == "sqlite":
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        message = None if known else _new_message(digest, raw_key, mail_from, raw, parsed, now)
+        # PostgreSQL inserts a new message in the recipients' lookup (a data-modifying CTE):
+        # one round trip for both. SQLite has no such CTE, and takes its writer lock late.
+        inserted = message is not None and bool(wanted) and not sqlite
+        recipients = _recipients(session, wanted, message if inserted else None)
+        if sqlite:
             # SQLite has one writer at a time, from its first write to the commit: the blobs
             # are awaited before it, never while the other sessions wait for the lock.
             _stored(uploading)
-        message = None
         if known:
             message = session.scalar(select(InboundMessage).where(InboundMessage.sha256 == digest))
-        duplicate = message is not None
-        if message is None:
-            message = InboundMessage(
-                id=new_id("msg"),
-                sha256=digest,
-                message_id=parsed.message_id[:998] if parsed.message_id else None,
-                raw_blob_key=raw_key,
-                mail_from=mail_from[:320],
-                sender_email=(parsed.sender_email or mail_from or None),
-                subject=parsed.subject,
-                size=len(raw),
-                pdf_count=len(parsed.documents),  # documents: PDFs and photos
-                received_at=now,
-            )
-            session.add(message)
-            # First on its own: the alias invoices (and their events, flushed together when the
-            # webhook schedule is read) refer to it, and mappers without a relationship() are not
-            # ordered by their foreign keys.
-            session.flush()
+        duplicate = known and message is not None
+        if message is None:  # recorded by a delivery whose transaction then rolled back
+            message = _new_message(digest, raw_key, mail_from, raw, parsed, now)
+        if not duplicate and not inserted:
+            # A plain INSERT rather than a flush of the object: nothing reads the row back,
+            # and a flush of its own cost every message a second unit-of-work cycle.
+            session.connection().execute(_INSERT_MESSAGE, _values(message))
         logs.add(message_id=message.id)
         for alias, _customer, _account in recipients:
             created.extend(
@@ -162,40 +146,92 @@ def _stored(uploading: Sequence[Future[None]]) -> None:
         upload.result()
 
 
-def _recipients(
-    session: Session, rcpt_tos: Sequence[str]
-) -> list[tuple[EmailAlias, Customer, Account]]:
-    """The recipients' aliases, in order, each once, with their customer and account: one
-    query. The receipt notice reads the customer and the account; while the caller holds them
-    the session's identity map answers it without a query of its own. The same query asks
-    whether each account listens to webhooks, which most do not: their events then need no
-    query of their own either."""
+def _new_message(
+    digest: str, raw_key: str, mail_from: str, raw: bytes, parsed: ParsedMail, now: int
+) -> InboundMessage:
+    """The message's row, inserted before the alias invoices that refer to it (mappers without
+    a relationship() are not ordered by their foreign keys, so it never waits for a flush)."""
+    return InboundMessage(
+        id=new_id("msg"),
+        sha256=digest,
+        message_id=parsed.message_id[:998] if parsed.message_id else None,
+        raw_blob_key=raw_key,
+        mail_from=mail_from[:320],
+        sender_email=(parsed.sender_email or mail_from or None),
+        subject=parsed.subject,
+        size=len(raw),
+        pdf_count=len(parsed.documents),  # documents: PDFs and photos
+        received_at=now,
+    )
+
+
+_MESSAGES = cast(Table, InboundMessage.__table__)
+_MESSAGE_COLUMNS = tuple(column.key for column in _MESSAGES.columns)
+_INSERT_MESSAGE = insert(_MESSAGES)
+
+
+def _values(message: InboundMessage, prefix: str = "") -> dict[str, Any]:
+    """The new message's row, from the object that holds its values (never in the session)."""
+    return {prefix + key: getattr(message, key) for key in _MESSAGE_COLUMNS}
+
+
+def _addresses(rcpt_tos: Sequence[str]) -> list[tuple[str, str]]:
+    """(local part, domain) of each recipient, lower-cased, each once, in order."""
     wanted: dict[tuple[str, str], None] = {}
     for address in rcpt_tos:
         local, _, domain = address.rpartition("@")
         wanted.setdefault((local.lower(), domain.lower()), None)
+    return list(wanted)
+
+
+def _recipients(
+    session: Session, wanted: Sequence[tuple[str, str]], inserting: InboundMessage | None
+) -> list[tuple[EmailAlias, Customer, Account]]:
+    """The recipients' aliases, in order, with their customer and account: one query, which
+    also inserts `inserting` (PostgreSQL). The receipt notice reads the customer and the
+    account; while the caller holds them the session's identity map answers it without a
+    query of its own. The same query asks whether each account listens to webhooks, which most
+    do not: their events then need no query of their own either."""
     if not wanted:
         return []
+    params = _values(inserting, "message_") if inserting is not None else {}
+    for i, (local, domain) in enumerate(wanted):
+        params[f"local_{i}"], params[f"domain_{i}"] = local, domain
+    found = {}
+    query = _recipients_query(len(wanted), inserting is not None)
+    for alias, customer, account, has_endpoint in session.execute(query, params):
+        found[alias.local_part, alias.domain] = (alias, customer, account)
+        if not has_endpoint:
+            webhooks.without_endpoints(session, alias.account_id, alias.livemode)
+    return [found[address] for address in wanted if address in found]
+
+
+@cache
+def _recipients_query(count: int, inserting: bool) -> Select[EmailAlias, Customer, Account, bool]:
+    """The lookup for `count` addresses, built once: a message pays for binding its values,
+    not for building the expression and its cache key again. `inserting`: with the message's
+    INSERT as a CTE, which PostgreSQL runs whether or not the query reads it."""
     listened = webhooks.has_enabled_endpoint(EmailAlias.account_id, EmailAlias.livemode)
-    rows = session.execute(
+    query = (
         select(EmailAlias, Customer, Account, listened)
         .join(Customer, Customer.id == EmailAlias.customer_id)
         .join(Account, Account.id == EmailAlias.account_id)
         .where(
             or_(
                 *(
-                    and_(EmailAlias.local_part == local, EmailAlias.domain == domain)
-                    for local, domain in wanted
+                    and_(
+                        EmailAlias.local_part == bindparam(f"local_{i}"),
+                        EmailAlias.domain == bindparam(f"domain_{i}"),
+                    )
+                    for i in range(count)
                 )
             )
         )
-    ).all()
-    found = {}
-    for alias, customer, account, has_endpoint in rows:
-        found[alias.local_part, alias.domain] = (alias, customer, account)
-        if not has_endpoint:
-            webhooks.without_endpoints(session, alias.account_id, alias.livemode)
-    return [found[address] for address in wanted if address in found]
+    )
+    if inserting:
+        values: dict[str, Any] = {k: bindparam(f"message_{k}") for k in _MESSAGE_COLUMNS}
+        query = query.add_cte(insert(_MESSAGES).values(values).cte("new_message"))
+    return query
 
 
 def _alias_invoices(

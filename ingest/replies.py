@@ -65,16 +65,12 @@ def accept(
     raw: bytes,
     parsed: ParsedMail,
     sender_auth: dict[str, Any] | None = None,
-    *,
-    raw_stored: bool = False,
 ) -> Accepted:
     """The receiver's DATA step: replies fix their alias invoices; other recipients get the
     ordinary path. Raises MailRefused (a 5xx for the whole message) for a reply it refuses."""
     replies = [a for a in rcpt_tos if parse_reply_local(a.rpartition("@")[0])]
     if not replies:
-        return accept_message(
-            services, mail_from, rcpt_tos, raw, parsed, sender_auth, raw_stored=raw_stored
-        )
+        return accept_message(services, mail_from, rcpt_tos, raw, parsed, sender_auth)
     if sender_auth and sender_auth.get("enforced") and sender_auth.get("verdict") in HELD_VERDICTS:
         raise ReplyRefused(
             "The reply's sender could not be authenticated (SPF, DKIM, DMARC), so it cannot "
@@ -83,9 +79,7 @@ def accept(
     fixed = [_apply(services, mail_from, address, raw, parsed) for address in replies]
     others = [a for a in rcpt_tos if a not in replies]
     if others:
-        return accept_message(
-            services, mail_from, others, raw, parsed, sender_auth, raw_stored=raw_stored
-        )
+        return accept_message(services, mail_from, others, raw, parsed, sender_auth)
     return Accepted(fixed[0], (), False)
 
 

@@ -24,7 +24,6 @@ from ingest.rate_limits import (
     TOO_MANY_SESSIONS,
     RateLimits,
 )
-from ingest.receiver import store_raw, uploads
 from ingest.refusals import MailRefused
 from ingest.replies import accept as accept_replies_and_mail
 from ingest.replies import reply_alias
@@ -134,16 +133,12 @@ class InboxHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         loop = asyncio.get_running_loop()
-        # The raw bytes are stored while the parser reads them (both wait on something else).
-        raw_stored = loop.run_in_executor(uploads(), store_raw, self.services, raw)
         try:
             parsed = await self.parser.parse(raw)
         except MailRefused as refused:
-            _unawaited(raw_stored)
             log.info("refused a message from %s: %s", envelope.mail_from, refused.reply)
             return refused.reply
         except ParserUnavailable:
-            _unawaited(raw_stored)
             return TRY_LATER
         sender_auth = not_checked()
         if self.resolver is not None:
@@ -161,7 +156,8 @@ class InboxHandler:
                 ),
             )
         try:
-            await raw_stored
+            # One hop to a thread: the raw message, its documents and its rows are written
+            # there side by side, and the commit waits for all of them (`accept_message`).
             accepted = await loop.run_in_executor(
                 None,
                 functools.partial(
@@ -172,7 +168,6 @@ class InboxHandler:
                     raw,
                     parsed,
                     sender_auth,
-                    raw_stored=True,
                 ),
             )
         except MailRefused as refused:
@@ -194,11 +189,6 @@ class InboxHandler:
         # aiosmtpd would answer a permanent 500 with the exception text; the sender must retry.
         log.exception("SMTP session error", exc_info=error)
         return TRY_LATER
-
-
-def _unawaited(stored: asyncio.Future[None]) -> None:
-    """A refused message's raw write finishes on its own; its failure changes no reply."""
-    stored.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 def _client(session: Session) -> str:
