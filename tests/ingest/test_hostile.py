@@ -21,6 +21,7 @@ from ingest.parser_pool import ParserPool, ParserUnavailable
 from ingest.refusals import MailRefused, TooComplex
 from ingest.server import start_smtp
 from models.alias_invoices import AliasInvoice, InboundMessage
+from models.blobstore import LocalBlobStore
 from models.services import Services
 from tests.conftest import free_port
 from tests.hostile import HOSTILE_MAIL, deep_nesting, many_parts
@@ -30,10 +31,14 @@ from tests.pdfs import invoice_pdf
 
 
 def stored(services: Services) -> int:
+    """Rows and blobs: a refused message leaves neither (its raw bytes are written only once
+    it parsed, beside its documents)."""
     with services.sessions() as session:
         messages = session.scalar(select(func.count()).select_from(InboundMessage)) or 0
         invoices = session.scalar(select(func.count()).select_from(AliasInvoice)) or 0
-    return messages + invoices
+    assert isinstance(services.blobs, LocalBlobStore)
+    blobs = [p for p in services.blobs.root.rglob("*") if p.is_file()]
+    return messages + invoices + len(blobs)
 
 
 def data_reply(port: int, raw: bytes) -> tuple[int, bytes]:
