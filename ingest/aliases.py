@@ -7,7 +7,7 @@ import secrets
 import unicodedata
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -160,11 +160,14 @@ def get_alias(session: Session, account_id: str, livemode: bool, alias_id: str) 
 
 
 def find_alias_by_address(session: Session, local_part: str, domain: str) -> EmailAlias | None:
-    return session.scalar(
-        select(EmailAlias).where(
-            EmailAlias.local_part == local_part.lower(), EmailAlias.domain == domain.lower()
-        )
-    )
+    return session.scalar(_BY_ADDRESS, {"local_part": local_part.lower(), "domain": domain.lower()})
+
+
+# Built once: every RCPT looks an alias up, and pays for binding two values, not for building
+# the statement and its cache key again.
+_BY_ADDRESS = select(EmailAlias).where(
+    EmailAlias.local_part == bindparam("local_part"), EmailAlias.domain == bindparam("domain")
+)
 
 
 def alias_json(alias: EmailAlias) -> dict[str, Any]:

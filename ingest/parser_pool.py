@@ -11,6 +11,7 @@ a child process does not, and it can be stopped. Each child parses one message a
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 import multiprocessing
 import resource
@@ -40,7 +41,7 @@ def _on_budget_spent(signum: int, frame: FrameType | None) -> None:
     raise _CpuBudgetSpent
 
 
-def _serve(conn: Connection, limits: MailLimits) -> None:
+def _serve(requests: Connection, replies: Connection, limits: MailLimits) -> None:
     """A child's loop: bytes in, ("ok", ParsedMail) | ("refused", MailRefused) out."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when children stop
     memory = limits.parser_memory_bytes
@@ -48,7 +49,7 @@ def _serve(conn: Connection, limits: MailLimits) -> None:
     signal.signal(signal.SIGVTALRM, _on_budget_spent)
     while True:
         try:
-            raw = conn.recv_bytes()
+            raw = requests.recv_bytes()
         except (EOFError, OSError):
             return
         outcome: tuple[str, Any]
@@ -64,31 +65,59 @@ def _serve(conn: Connection, limits: MailLimits) -> None:
         finally:
             signal.setitimer(signal.ITIMER_VIRTUAL, 0)
         del raw
-        conn.send(outcome)
+        replies.send(outcome)
+
+
+# A pipe holds 64 KiB by default: a message of a few hundred KiB then crossed it in steps, each
+# waiting for the other process to be scheduled (on a busy machine that doubled the parse's
+# wall time). Linux lets any process grow a pipe to 1 MiB (fs.pipe-max-size), which carries a
+# typical invoice mail, and its parsed documents back, in one write.
+PIPE_BYTES = 1 << 20
 
 
 class _Child:
     def __init__(self, context: Any, limits: MailLimits) -> None:
-        self.conn, child_end = context.Pipe()
+        # Two one-way pipes (a duplex Pipe is a socket pair, whose buffer only root can grow).
+        child_requests, self.requests = context.Pipe(duplex=False)
+        self.replies, child_replies = context.Pipe(duplex=False)
+        for end in (self.requests, self.replies):
+            _widen(end)
         self.process: BaseProcess = context.Process(
-            target=_serve, args=(child_end, limits), name="casapay-mime", daemon=True
+            target=_serve,
+            args=(child_requests, child_replies, limits),
+            name="casapay-mime",
+            daemon=True,
         )
         self.process.start()
-        child_end.close()
+        child_requests.close()
+        child_replies.close()
 
     def parse(self, raw: bytes, timeout: float) -> tuple[str, Any]:
-        self.conn.send_bytes(raw)
-        if not self.conn.poll(timeout):
+        self.requests.send_bytes(raw)
+        if not self.replies.poll(timeout):
             raise TimeoutError
-        result: tuple[str, Any] = self.conn.recv()
+        result: tuple[str, Any] = self.replies.recv()
         return result
 
     def stop(self) -> None:
-        self.conn.close()
+        self.requests.close()
+        self.replies.close()
         self.process.join(2)
         if self.process.is_alive():
             self.process.kill()
             self.process.join(2)
+
+
+def _widen(end: Connection) -> None:
+    """Grow the pipe under `end` to PIPE_BYTES where the system allows it (Linux); elsewhere,
+    or past the system's limit, it keeps its size and works as before, in steps."""
+    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if setpipe is None:
+        return
+    try:
+        fcntl.fcntl(end.fileno(), setpipe, PIPE_BYTES)
+    except OSError as exc:
+        log.debug("mail parser pipe keeps its size: %s", exc)
 
 
 class ParserPool:

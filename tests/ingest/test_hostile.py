@@ -4,6 +4,7 @@ never holds up the other senders."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import smtplib
 import socket
 import threading
@@ -171,5 +172,19 @@ def test_a_parser_that_does_not_answer_in_time_is_replaced() -> None:
         pool.timeout = 60
         ordinary = bytes(mail_with_pdfs("jane.doe@casapay.me", [("a.pdf", invoice_pdf())]))
         assert len(run(pool.parse(ordinary)).documents) == 1
+    finally:
+        pool.close()
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe sizes are a Linux feature")
+def test_a_typical_mail_and_its_documents_cross_to_the_parser_in_one_write() -> None:
+    pool = ParserPool(MailLimits(), workers=1)
+    try:
+        pdf = invoice_pdf() + b"%" + bytes(600 * 1024)  # a scan-sized invoice
+        mail = bytes(mail_with_pdfs("jane.doe@casapay.me", [("scan.pdf", pdf)]))
+        child = pool._children[0]
+        for end in (child.requests, child.replies):
+            assert fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ) >= len(mail)
+        assert run(pool.parse(mail)).documents[0].data == pdf
     finally:
         pool.close()
