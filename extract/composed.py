@@ -95,8 +95,29 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 _DATE_KEY_RE = re.compile(r"dat(?:e|um|a)\b|\bfecha\b|period|zeitraum")
 
 
+@lru_cache(maxsize=1)
+def _gate() -> re.Pattern[str]:
+    """A part every composed pattern needs, so a string without one holds no composed label:
+    a marker at a word's start (a marker first; the bare keys, "Ref.:", "Nummer:"), a subject,
+    net qualifier or levy subject at a word's start (a subject first, a subject as a key, a
+    net amount; every levy names its subject after a boundary), or a document head anywhere
+    (a compound's last part). Most segments hold none, and one search costs less than twelve."""
+    heads = tuple(s for s in DOCUMENT_SUBJECTS if len(s) >= 7)
+    starts = DOCUMENT_SUBJECTS + OTHER_SUBJECTS + NET_QUALIFIERS + LEVY_SUBJECTS
+    return re.compile(
+        r"(?<!\w)(?:" + _alt(ID_MARKERS) + r")|\b(?:" + _alt(starts) + r")|" + _alt(heads)
+    )
+
+
 def composed_labels(folded: str) -> list[tuple[str, int, int]]:
     """(label, start, end) spans found by composition, longest first per position."""
+    if not _gate().search(folded):
+        return []
+    return composed_labels_ungated(folded)
+
+
+def composed_labels_ungated(folded: str) -> list[tuple[str, int, int]]:
+    """The patterns themselves, on every string (the rule `composed_labels` shortcuts)."""
     found = []
     for label, rx in _patterns():
         for m in rx.finditer(folded):

@@ -8,6 +8,7 @@ import re
 from extract.candidates import Candidate
 from extract.layout import BBox, PageLayout
 from extract.lexicon import fold
+from extract.memo import per_document
 from extract.textfields import Found
 
 _CURRENCY_CODES = (
@@ -46,6 +47,19 @@ _CURRENCY_RE = re.compile(
     + r")\b|\b(?P<word>euros?|rs\.?|rm|inr|dollars?)(?=[\s\d:.(]|$)",
     re.I,
 )
+
+
+@per_document
+def currency_marks(text: str) -> list[tuple[str, str, int, int]]:
+    """Each currency mark in the text: its kind ("sym" | "code" | "word"), the text matched,
+    start and end. Read once per segment: the currency and the printed currencies both ask."""
+    out = []
+    for m in _CURRENCY_RE.finditer(text):
+        group = "sym" if m.group("sym") else "code" if m.group("code") else "word"
+        out.append((group, m.group(group), m.start(), m.end()))
+    return out
+
+
 _SYMBOL = {
     "€": "eur",
     "£": "gbp",
@@ -129,24 +143,24 @@ def detect_currency(
                 and any(abs(s.top - total.bbox[1]) < 3 for s in line.segments)
             )
             for seg in line.segments:
-                for m in _CURRENCY_RE.finditer(seg.text):
-                    if m.group("sym"):
-                        cur, weight = _SYMBOL[m.group("sym").lower()], 1.0
-                    elif m.group("code"):
-                        cur, weight = m.group("code").lower(), 1.5
+                for group, found, start, end in currency_marks(seg.text):
+                    if group == "sym":
+                        cur, weight = _SYMBOL[found.lower()], 1.0
+                    elif group == "code":
+                        cur, weight = found.lower(), 1.5
                     else:
-                        word = m.group("word").lower()
+                        word = found.lower()
                         if word == "rm" and not re.search(r"\d", seg.text):
                             continue
                         cur, weight = _WORD[word], 0.7
                     votes[cur] = votes.get(cur, 0.0) + weight
                     source = seg.words[0].source
-                    kind = "symbol" if m.group("sym") else "word"
+                    kind = "symbol" if group == "sym" else "word"
                     kinds.setdefault(cur, set()).add(f"{kind}:{source}")
                     if on_total_line:
                         near_total[cur] = near_total.get(cur, 0.0) + weight
                     evidence.setdefault(
-                        cur, (page.number, seg.bbox(m.start(), m.end()), seg.words[0].source)
+                        cur, (page.number, seg.bbox(start, end), seg.words[0].source)
                     )
     declared = _declared_currency(pages)
     if declared is not None:
@@ -203,14 +217,14 @@ def printed_currencies(pages: list[PageLayout]) -> tuple[str, ...]:
     seen: set[str] = set()
     for page in pages:
         for seg in page.segments():
-            matches = list(_CURRENCY_RE.finditer(seg.text))
+            matches = currency_marks(seg.text)
             if not matches or not any(a.decimals == 2 for a in find_amounts(seg.text)):
                 continue
-            for m in matches:
-                if m.group("sym"):
-                    seen.add(_SYMBOL[m.group("sym").lower()])
-                elif m.group("code"):
-                    seen.add(m.group("code").lower())
+            for group, found, _start, _end in matches:
+                if group == "sym":
+                    seen.add(_SYMBOL[found.lower()])
+                elif group == "code":
+                    seen.add(found.lower())
     return tuple(sorted(seen))
 
 

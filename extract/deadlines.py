@@ -225,7 +225,11 @@ def deadline_without_date(pages: list[PageLayout], labelled: list[LabelledSegmen
 
 def due_on_receipt(pages: list[PageLayout]) -> bool:
     """ "Payable on receipt / sofort / à réception": no date, and none is missing."""
-    return any(
-        _RECEIPT_RE.search(s.folded[: s.own]) and _VERB_RE.search(s.folded[: s.own])
-        for s in _sentences(pages)
-    )
+    # A line's own part of its sentence (what the rule reads) is the fold of the line's text:
+    # fold keeps one character per character. Read it without building the sentences.
+    for page in pages:
+        for line in page.lines:
+            own = fold(" ".join(s.text for s in line.segments))
+            if _RECEIPT_RE.search(own) and _VERB_RE.search(own):
+                return True
+    return False

@@ -209,10 +209,11 @@ def collect_facts(
         c.label == "subtotal" or (c.label == "tax" and c.value != 0) for c in cands
     )
     starts = document_starts(pages, cands)
+    on_receipt = due_on_receipt(pages)  # read once: two facts depend on it
     return Facts(
         documents=len(starts),
         first_document_pages=starts[1] if len(starts) > 1 else len(pages),
-        deadline_without_date=deadline_without_date(pages, labelled) and not due_on_receipt(pages),
+        deadline_without_date=deadline_without_date(pages, labelled) and not on_receipt,
         other_totals=unexplained_totals(cands, amounts),
         currencies=printed_currencies(pages),
         arithmetic_possible=arithmetic,
@@ -222,5 +223,5 @@ def collect_facts(
         and total_row_adds_up(pages, cands, amounts.gross.value),
         unread_dates=unread_later_dates(labelled, cands, fields, order, languages),
         photographed=any(page.photographed for page in pages),
-        due_on_receipt=due_on_receipt(pages),
+        due_on_receipt=on_receipt,
     )

@@ -1,14 +1,31 @@
 """The engine's shortcuts give the answers of the plain rules they stand in for: the fold table,
-the per-document memo of the text scanners, the matcher's pre-check, the SimHash sums."""
+the per-document memo of the text scanners, the matcher's pre-check, the SimHash sums, the
+composed labels' gate, the receipt wording read per line."""
 
+import datetime
 import hashlib
+import itertools
 import unicodedata
 from collections import Counter
+from functools import cache
 
-from extract import nlp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import ExtractConfig, nlp
+from extract.composed import composed_labels, composed_labels_ungated
+from extract.deadlines import _RECEIPT_RE, _VERB_RE, _sentences, due_on_receipt
 from extract.fingerprint import BITS, simhash
+from extract.guard import failure_boundary
+from extract.layout import PageLayout
 from extract.lexicon import DOC_WORDS, LABELS, fold
+from extract.lexicon.amounts import LEVY_SUBJECTS, LEVY_WORDS, NET_QUALIFIERS, TAX_WORDS
+from extract.lexicon.dates import DEADLINE_VERBS, ON_RECEIPT
+from extract.lexicon.identifiers import DOCUMENT_SUBJECTS, ID_MARKERS, OTHER_SUBJECTS
 from extract.memo import one_document, per_document
+from extract.reading import open_source, read_layouts
+from extract.result import ExtractionFailed
+from tests.extract.extract_testkit import FIXTURES, page_of_rows
 
 
 def _fold_per_character(text: str) -> str:
@@ -85,3 +102,85 @@ def _simhash_token_by_token(words: list[str]) -> str | None:
 def test_simhash_gives_the_token_by_token_sums() -> None:
     for words in ([], ["ab"], ["ab", "ab", "cd"], [f"w{i % 37}" for i in range(500)]):
         assert simhash(words) == _simhash_token_by_token(words)
+
+
+@cache
+def _fixture_pages() -> list[list[PageLayout]]:
+    """Every fixture's text pages as the engine lays them out (OCR skipped: a scan's text
+    layer is empty, and these tests are about what rules read, not how pages were read)."""
+    config = ExtractConfig(reference_date=datetime.date(2025, 6, 1))
+    documents = []
+    for path in sorted(FIXTURES.glob("*.pdf")):
+        try:
+            with failure_boundary():
+                source = open_source(path.read_bytes(), config)
+        except ExtractionFailed:
+            continue  # the damaged and locked fixtures have no pages to lay out
+        try:
+            documents.append(read_layouts(source, skip_ocr=True)[0])
+        finally:
+            source.close()
+    return documents
+
+
+_PIECES = sorted(
+    {
+        *DOCUMENT_SUBJECTS,
+        *OTHER_SUBJECTS,
+        *ID_MARKERS,
+        *NET_QUALIFIERS,
+        *TAX_WORDS,
+        *LEVY_SUBJECTS,
+        *LEVY_WORDS,
+        *(fold(p) for phrases in LABELS.values() for p in phrases),
+        *("de ", "of ", "your ", "l'", "huur", "kd.-", "ref.", "rif.", ":", " : ", ".", "-"),
+        *(" ", "  ", "x", "12", "2024-17", "datum", "date", "fecha", "n° ", "#", "(", "é"),
+    }
+)
+
+
+def _composed_texts() -> list[str]:
+    segments = [s.folded for pages in _fixture_pages() for page in pages for s in page.segments()]
+    pairs = [a + b for a, b in itertools.product((*ID_MARKERS, "", " "), _PIECES)]
+    pairs += [a + " " + b for a, b in itertools.product(_PIECES, ID_MARKERS)]
+    return segments + _PIECES + pairs
+
+
+def test_the_composed_gate_never_hides_a_composed_label() -> None:
+    texts = _composed_texts()
+    assert sum(bool(composed_labels_ungated(t)) for t in texts) > 1000  # the rule does fire
+    for text in texts:
+        assert composed_labels(text) == composed_labels_ungated(text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=6))
+def test_the_composed_gate_agrees_on_joined_vocabulary(pieces: list[str]) -> None:
+    for sep in ("", " "):
+        text = sep.join(pieces)
+        assert composed_labels(text) == composed_labels_ungated(text)
+
+
+def _due_on_receipt_by_sentences(pages: list[PageLayout]) -> bool:
+    """The rule as first written: a sentence's own line holds receipt wording and a verb."""
+    return any(
+        _RECEIPT_RE.search(s.folded[: s.own]) and _VERB_RE.search(s.folded[: s.own])
+        for s in _sentences(pages)
+    )
+
+
+def test_due_on_receipt_per_line_gives_the_sentence_rule() -> None:
+    documents = list(_fixture_pages())
+    # Receipt wording and a paying verb on one line, on two lines, and in accented text.
+    verb, receipt = DEADLINE_VERBS[0], ON_RECEIPT[0]
+    for rows in (
+        [[(50.0, f"{verb.title()} {receipt}")]],
+        [[(50.0, verb)], [(50.0, receipt)]],
+        [[(50.0, verb), (300.0, receipt)]],  # two segments of one line
+        [[(50.0, "Zahlbar sofort"), (300.0, "Échéance à réception")]],
+        [[(50.0, f"{receipt} {verb}")], [(50.0, "Betrag 12,00")]],
+    ):
+        documents.append([page_of_rows(rows)])
+    assert any(_due_on_receipt_by_sentences(pages) for pages in documents)
+    for pages in documents:
+        assert due_on_receipt(pages) == _due_on_receipt_by_sentences(pages)
