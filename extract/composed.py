@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from extract.lexicon.amounts import LEVY_SUBJECTS, LEVY_WORDS, NET_QUALIFIERS, TAX_WORDS
 from extract.lexicon.identifiers import DOCUMENT_SUBJECTS, ID_MARKERS, OTHER_SUBJECTS
+from extract.literals import alternation
 
 
 def _alt(words: tuple[str, ...]) -> str:
@@ -105,7 +106,12 @@ def _gate() -> re.Pattern[str]:
     heads = tuple(s for s in DOCUMENT_SUBJECTS if len(s) >= 7)
     starts = DOCUMENT_SUBJECTS + OTHER_SUBJECTS + NET_QUALIFIERS + LEVY_SUBJECTS
     return re.compile(
-        r"(?<!\w)(?:" + _alt(ID_MARKERS) + r")|\b(?:" + _alt(starts) + r")|" + _alt(heads)
+        r"(?<!\w)"
+        + alternation(ID_MARKERS)
+        + r"|\b"
+        + alternation(starts)
+        + "|"
+        + alternation(heads)
     )
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from extract.composed import composed_labels
 from extract.lexicon import DOC_WORDS, LABELS, fold
+from extract.literals import alternation
 from extract.memo import per_document
 
 LEGAL_FORMS: tuple[str, ...] = (
@@ -113,9 +114,7 @@ class _Rules:
         self.orgs.add("ORG_FORM", [[{"LOWER": "sdn"}, {"LOWER": "bhd"}]])
         self.orgs.add("ORG_FORM", [[{"LOWER": "&"}, {"LOWER": "co"}]])
         # A token's lower case is a piece of the text's lower case: no form there, no match.
-        self.maybe_org = re.compile(
-            "|".join(re.escape(f) for f in sorted({*LEGAL_FORMS, "&"}, key=len, reverse=True))
-        )
+        self.maybe_org = re.compile(alternation({*LEGAL_FORMS, "&"}))
 
 
 def _needles(phrases: list[Any]) -> re.Pattern[str]:
@@ -124,7 +123,7 @@ def _needles(phrases: list[Any]) -> re.Pattern[str]:
     a token's text is a piece of the string, so each phrase's longest token is in the string.
     Most segments of a page hold no document word and many no label phrase."""
     needles = {max((t.text for t in doc), key=len) for doc in phrases if len(doc)}
-    return re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+    return re.compile(alternation(needles))
 
 
 _rules: _Rules | None = None

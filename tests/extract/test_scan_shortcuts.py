@@ -5,6 +5,7 @@ composed labels' gate, the receipt wording read per line."""
 import datetime
 import hashlib
 import itertools
+import re
 import unicodedata
 from collections import Counter
 from functools import cache
@@ -22,6 +23,7 @@ from extract.lexicon import DOC_WORDS, LABELS, fold
 from extract.lexicon.amounts import LEVY_SUBJECTS, LEVY_WORDS, NET_QUALIFIERS, TAX_WORDS
 from extract.lexicon.dates import DEADLINE_VERBS, ON_RECEIPT
 from extract.lexicon.identifiers import DOCUMENT_SUBJECTS, ID_MARKERS, OTHER_SUBJECTS
+from extract.literals import alternation
 from extract.memo import one_document, per_document
 from extract.reading import open_source, read_layouts
 from extract.result import ExtractionFailed
@@ -184,3 +186,30 @@ def test_due_on_receipt_per_line_gives_the_sentence_rule() -> None:
     assert any(_due_on_receipt_by_sentences(pages) for pages in documents)
     for pages in documents:
         assert due_on_receipt(pages) == _due_on_receipt_by_sentences(pages)
+
+
+_ALPHABET = "abnr.° \\(|?*"  # few letters (strings share prefixes) and regex syntax
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sets(st.text(_ALPHABET, min_size=1, max_size=6), min_size=1, max_size=12),
+    st.lists(st.text(_ALPHABET, max_size=20), max_size=8),
+)
+def test_a_trie_alternation_finds_a_string_exactly_where_one_occurs(
+    words: set[str], texts: list[str]
+) -> None:
+    pattern = re.compile(alternation(words))
+    for word in words:
+        assert pattern.fullmatch(word)
+    for text in [*texts, *words, *(w + w for w in words)]:
+        assert bool(pattern.search(text)) == any(w in text for w in words)
+        assert bool(pattern.fullmatch(text)) == (text in words)
+
+
+def test_the_legal_form_needle_is_the_substring_rule() -> None:
+    r = nlp.rules()
+    texts = [*_composed_texts(), "ACME GmbH", "Foo Sdn Bhd", "Smith & Co", "s.a.r.l."]
+    forms = {*nlp.LEGAL_FORMS, "&"}
+    for text in texts:
+        assert bool(r.maybe_org.search(text)) == any(f in text for f in forms)
