@@ -55,16 +55,20 @@ def page_words(page: Any, textpage: Any, page_no: int) -> list[Word]:
     )
     loose = pdfium_c.FS_RECTF()
     loose_ref = ctypes.byref(loose)
+    # pdfium's functions looked up once, not three module lookups per word.
+    count_rects, get_rect = pdfium_c.FPDFText_CountRects, pdfium_c.FPDFText_GetRect
+    loose_box = pdfium_c.FPDFText_GetLooseCharBox
     for match in _WORD_RE.finditer(text):
-        start, length = match.start(), match.end() - match.start()
-        rects = pdfium_c.FPDFText_CountRects(tp, start, length)
+        start, end = match.span()
+        length = end - start
+        rects = count_rects(tp, start, length)
         if rects == 1:
-            pdfium_c.FPDFText_GetRect(tp, 0, left, rtop, right, bottom)
+            get_rect(tp, 0, left, rtop, right, bottom)
             x0, y1, x1, y0 = l_.value, t_.value, r_.value, b_.value
             # Tight rectangles hug the glyphs (a comma is 2 pt high); pdfplumber's boxes span
             # the font's height, which is what line grouping compares: take it from pdfium's
             # loose box of the first character.
-            if pdfium_c.FPDFText_GetLooseCharBox(tp, start, loose_ref):
+            if loose_box(tp, start, loose_ref):
                 y1, y0 = max(loose.top, y1), min(loose.bottom, y0)
             words.append(Word(clean(match.group()), x0, top - y1, x1, top - y0, page_no))
         elif rects > 1:

@@ -1,15 +1,19 @@
 """The engine's shortcuts give the answers of the plain rules they stand in for: the fold table,
 the per-document memo of the text scanners, the matcher's pre-check, the SimHash sums, the
-composed labels' gate, the receipt wording read per line."""
+composed labels' gate, the receipt wording read per line, the trie-shaped needles, a Word's
+own __init__."""
 
+import dataclasses
 import datetime
 import hashlib
+import inspect
 import itertools
 import re
 import unicodedata
 from collections import Counter
 from functools import cache
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +22,7 @@ from extract.composed import composed_labels, composed_labels_ungated
 from extract.deadlines import _RECEIPT_RE, _VERB_RE, _sentences, due_on_receipt
 from extract.fingerprint import BITS, simhash
 from extract.guard import failure_boundary
-from extract.layout import PageLayout
+from extract.layout import PageLayout, Word
 from extract.lexicon import DOC_WORDS, LABELS, fold
 from extract.lexicon.amounts import LEVY_SUBJECTS, LEVY_WORDS, NET_QUALIFIERS, TAX_WORDS
 from extract.lexicon.dates import DEADLINE_VERBS, ON_RECEIPT
@@ -213,3 +217,30 @@ def test_the_legal_form_needle_is_the_substring_rule() -> None:
     forms = {*nlp.LEGAL_FORMS, "&"}
     for text in texts:
         assert bool(r.maybe_org.search(text)) == any(f in text for f in forms)
+
+
+def test_a_word_is_built_as_the_generated_frozen_init_builds_it() -> None:
+    params = list(inspect.signature(Word.__init__).parameters.values())[1:]
+    assert [(p.name, p.default) for p in params] == [
+        (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(Word)
+    ]
+    word = Word("Betrag:", 1.0, 2.0, 3.0, 4.0, 2)
+    assert vars(word) == {
+        "text": "Betrag:",
+        "x0": 1.0,
+        "top": 2.0,
+        "x1": 3.0,
+        "bottom": 4.0,
+        "page": 2,
+        "conf": 1.0,
+        "source": "text",
+    }
+    ocr = Word(text="x", x0=0, top=0, x1=1, bottom=1, page=1, conf=0.5, source="ocr")
+    assert (ocr.conf, ocr.source) == (0.5, "ocr")
+    assert word == Word("Betrag:", 1.0, 2.0, 3.0, 4.0, 2) and hash(word) == hash(
+        Word("Betrag:", 1.0, 2.0, 3.0, 4.0, 2)
+    )
+    assert dataclasses.replace(word, text="x") == Word("x", 1.0, 2.0, 3.0, 4.0, 2)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        word.text = "changed"  # type: ignore[misc]
