@@ -8,6 +8,7 @@ import re
 from extract.candidates import Candidate
 from extract.layout import BBox, PageLayout
 from extract.lexicon import fold
+from extract.literals import alternation
 from extract.memo import per_document
 from extract.textfields import Found
 
@@ -49,10 +50,23 @@ _CURRENCY_RE = re.compile(
 )
 
 
+_WORDS = ("euro", "rs", "rm", "inr", "dollar")  # each word form holds one of these
+# A symbol holds one of these characters, a code or word one of these letter runs (in any
+# case, as the pattern reads them): a string without any holds no currency mark.
+_CURRENCY_GATE_RE = re.compile("[€£₹¥$]|" + alternation((*_CURRENCY_CODES, *_WORDS)), re.I)
+
+
 @per_document
 def currency_marks(text: str) -> list[tuple[str, str, int, int]]:
     """Each currency mark in the text: its kind ("sym" | "code" | "word"), the text matched,
     start and end. Read once per segment: the currency and the printed currencies both ask."""
+    if not _CURRENCY_GATE_RE.search(text):
+        return []
+    return currency_marks_ungated(text)
+
+
+def currency_marks_ungated(text: str) -> list[tuple[str, str, int, int]]:
+    """The pattern on every string: the rule `currency_marks` shortcuts."""
     out = []
     for m in _CURRENCY_RE.finditer(text):
         group = "sym" if m.group("sym") else "code" if m.group("code") else "word"

@@ -116,21 +116,37 @@ class DateMatch:
         return self.kind == "numeric" and self.a <= 12 and self.b <= 12 and self.a != self.b
 
 
+# The ISO and textual patterns all hold a four-digit year 19xx/20xx; the numeric one need not.
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+
+
 @per_document
 def find_dates(text: str) -> list[DateMatch]:
     """Date candidates in a string, without overlaps, in reading order."""
-    found: list[DateMatch] = []
     if not _DIGIT_RE.search(text):
-        return found  # every date pattern holds a digit: most labels and words have none
+        return []  # every date pattern holds a digit: most labels and words have none
+    # Amounts and numbers without a 19xx/20xx year skip the three patterns that need one
+    # (the textual ones try a hundred month names at each digit).
+    return _dates(text, with_year=_YEAR_RE.search(text) is not None)
+
+
+def find_dates_ungated(text: str) -> list[DateMatch]:
+    """Every pattern on every string: the rule `find_dates` shortcuts."""
+    return _dates(text, with_year=True)
+
+
+def _dates(text: str, with_year: bool) -> list[DateMatch]:
+    found: list[DateMatch] = []
     taken: list[tuple[int, int]] = []
 
     def free(s: int, e: int) -> bool:
         return all(e <= ts or s >= te for ts, te in taken)
 
-    for m in ISO_DATE_RE.finditer(text):
+    year_patterns = (TEXT_DMY_RE, TEXT_MDY_RE) if with_year else ()
+    for m in ISO_DATE_RE.finditer(text) if with_year else ():
         found.append(DateMatch(m.start(), m.end(), m.group(0), "iso", year=int(m.group("y"))))
         taken.append((m.start(), m.end()))
-    for rx in (TEXT_DMY_RE, TEXT_MDY_RE):
+    for rx in year_patterns:
         for m in rx.finditer(text):
             if free(m.start(), m.end()):
                 found.append(

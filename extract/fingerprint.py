@@ -32,13 +32,13 @@ def simhash(words: Iterable[str]) -> str | None:
     if not counts:
         return None
     digests = b"".join(hashlib.blake2b(token.encode(), digest_size=8).digest() for token in counts)
-    values = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
     weight = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-    # Bit b of every token's hash at once: +count where it is set, -count where it is not
-    # (exact integers: the same sums as adding them up token by token).
-    bits = (values[:, None] >> np.arange(BITS, dtype=np.uint64)) & np.uint64(1)
-    weights = np.where(bits == 1, weight[:, None], -weight[:, None]).sum(axis=0)
-    result = sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+    # Every token's 64 bits at once, most significant first (the digests are big-endian).
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(-1, 8), axis=1)
+    # Per bit: +count where it is set, -count where it is not, i.e. twice the counts where it
+    # is set less all counts (exact integers: the same sums as adding them token by token).
+    positive = 2 * (weight @ bits) - weight.sum() > 0
+    result = int.from_bytes(np.packbits(positive).tobytes(), "big")
     return f"{result:016x}"
 
 

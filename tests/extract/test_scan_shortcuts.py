@@ -1,7 +1,7 @@
 """The engine's shortcuts give the answers of the plain rules they stand in for: the fold table,
 the per-document memo of the text scanners, the matcher's pre-check, the SimHash sums, the
 composed labels' gate, the receipt wording read per line, the trie-shaped needles, a Word's
-own __init__."""
+own __init__, the year and currency gates."""
 
 import dataclasses
 import datetime
@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 
 from extract import ExtractConfig, nlp
 from extract.composed import composed_labels, composed_labels_ungated
+from extract.currency import currency_marks, currency_marks_ungated
+from extract.dates import find_dates, find_dates_ungated
 from extract.deadlines import _RECEIPT_RE, _VERB_RE, _sentences, due_on_receipt
 from extract.fingerprint import BITS, simhash
 from extract.guard import failure_boundary
@@ -106,7 +108,8 @@ def _simhash_token_by_token(words: list[str]) -> str | None:
 
 
 def test_simhash_gives_the_token_by_token_sums() -> None:
-    for words in ([], ["ab"], ["ab", "ab", "cd"], [f"w{i % 37}" for i in range(500)]):
+    many = [f"w{i % 37}" for i in range(500)] + [f"t{i * i % 101}" for i in range(300)]
+    for words in ([], ["ab"], ["ab", "cd"], ["ab", "ab", "cd"], many, many[::7]):
         assert simhash(words) == _simhash_token_by_token(words)
 
 
@@ -244,3 +247,45 @@ def test_a_word_is_built_as_the_generated_frozen_init_builds_it() -> None:
     assert dataclasses.replace(word, text="x") == Word("x", 1.0, 2.0, 3.0, 4.0, 2)
     with pytest.raises(dataclasses.FrozenInstanceError):
         word.text = "changed"  # type: ignore[misc]
+
+
+_DATE_TEXTS = [
+    "05.03.2025", "5 March 2025", "March 5, 2025", "2025-03-05", "1.200,00", "12/31/99",
+    "Rechnung 2024-17", "mwst. 19%", "1920", "20 mars 2019", "le 3 févr. 2031", "1.2.33",
+    "12-05-24", "tel. 020 1234 567", "٠٥.٠٣.٢٠٢٥", "2o25", "1 jan 1899", "dic 31, 2099",
+    "5 March 1999", "1987-12-31", "Jan 5, 1990",
+]  # fmt: skip
+
+
+def test_the_year_gate_never_hides_a_date() -> None:
+    segments = [s.text for pages in _fixture_pages() for page in pages for s in page.segments()]
+    texts = segments + _DATE_TEXTS
+    assert sum(bool(find_dates_ungated(t)) for t in texts) > 20
+    for text in texts:
+        assert find_dates(text) == find_dates_ungated(text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("0129 ./-marzoMARdec,º", max_size=24))
+def test_the_year_gate_agrees_on_digit_soup(text: str) -> None:
+    assert find_dates(text) == find_dates_ungated(text)
+
+
+_CURRENCY_TEXTS = [
+    "1.200,00 €", "US$ 5.00", "EUR 12", "eur", "Euros 3", "RS. 200", "rm 12,00", "INR",
+    "dollars", "Dollar", "CHF", "\u212arw 1000", "ſek", "£", "¥", "₹", "S$", "euro-zone",
+]  # fmt: skip
+
+
+def test_the_currency_gate_never_hides_a_mark() -> None:
+    segments = [s.text for pages in _fixture_pages() for page in pages for s in page.segments()]
+    texts = segments + _CURRENCY_TEXTS
+    assert sum(bool(currency_marks_ungated(t)) for t in texts) > 50
+    for text in texts:
+        assert currency_marks(text) == currency_marks_ungated(text), text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text("eurERUsdchfkrwinrmdolaŕ\u212aſ$€ .1", max_size=16))
+def test_the_currency_gate_agrees_on_letter_soup(text: str) -> None:
+    assert currency_marks(text) == currency_marks_ungated(text)
