@@ -6,6 +6,7 @@ rules do the work; the pipeline is built once per process and shared (matching i
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass
@@ -225,4 +226,12 @@ def has_legal_form(text: str) -> bool:
     if not r.maybe_org.search(text.lower()):
         return False
     with _use_lock:
-        return bool(r.orgs(r.nlp.make_doc(text)))
+        lowers = [token.lower_ for token in r.nlp.make_doc(text)]
+    # The `orgs` rules read token by token (a Matcher call costs more than the tokens): a
+    # token that is a legal form ("sdn bhd" holds one), or "&" followed by "co".
+    return any(low in _FORMS for low in lowers) or any(
+        a == "&" and b == "co" for a, b in itertools.pairwise(lowers)
+    )
+
+
+_FORMS = frozenset(LEGAL_FORMS)

@@ -7,6 +7,7 @@ import re
 
 from extract.layout import PageLayout
 from extract.lexicon import fold
+from extract.literals import alternation
 from extract.numbers import find_amounts
 from extract.result import FieldValue
 
@@ -41,6 +42,27 @@ _PAID_RE = re.compile(
 )
 
 
+# Every branch of _PAID_RE holds one of these (a paid participle's stem, the fixed phrase
+# without one, or a word of "nothing to pay"): a line without any states nothing paid.
+_PAID_GATE_RE = re.compile(
+    alternation(
+        (
+            *("paid", "settled", "bezahlt", "beglichen", "erhalten", "gezahlt", "paye"),
+            *("regle", "acquitte", "betaald", "voldaan", "pagad", "abonad", "pagat", "saldat"),
+            *("no payment is required", "nothing", "niets", "nichts", "rien", "nada"),
+            *("niente", "nulla"),
+        )
+    )
+)
+
+
+def paid_statement(folded: str) -> re.Match[str] | None:
+    """_PAID_RE's first match in a folded line, past the gate."""
+    if not _PAID_GATE_RE.search(folded):
+        return None
+    return _PAID_RE.search(folded)
+
+
 def _lines(pages: list[PageLayout]) -> list[str]:
     return [" ".join(s.text for s in line.segments) for page in pages for line in page.lines]
 
@@ -58,7 +80,7 @@ def already_paid(pages: list[PageLayout]) -> bool:
     condition ("Wenn bereits bezahlt, ..." / "If you have already paid, ...")."""
     for text in _lines(pages):
         folded = fold(text)
-        m = _PAID_RE.search(folded)
+        m = paid_statement(folded)
         if m is None or any(a.decimals == 2 for a in find_amounts(text)):
             continue
         if _CONDITIONAL_RE.search(folded[: m.start()]):

@@ -27,14 +27,18 @@ _NOISE_RE = re.compile(
 )
 
 
+_GLUED_RE = re.compile(r"\s+[-–·|•]\s+|\s*\(\d")
+_TWO_LETTERS_RE = re.compile(r"[A-Za-zÀ-ÿ]{2}")
+
+
 def _clean(text: str) -> str:
     """Cut an address or register number glued to the name ("ACME AG - Street 1")."""
-    text = re.split(r"\s+[-–·|•]\s+|\s*\(\d", text)[0]
+    text = _GLUED_RE.split(text, maxsplit=1)[0]
     return text.strip(" :,-")
 
 
 def _plausible(text: str) -> bool:
-    if len(text) < 3 or len(text) > 60 or not re.search(r"[A-Za-zÀ-ÿ]{2}", text):
+    if len(text) < 3 or len(text) > 60 or not _TWO_LETTERS_RE.search(text):
         return False
     digits = sum(c.isdigit() for c in text)
     return digits <= 0.2 * len(text) and not _NOISE_RE.search(text)

@@ -1,7 +1,7 @@
 """The engine's shortcuts give the answers of the plain rules they stand in for: the fold table,
 the per-document memo of the text scanners, the matcher's pre-check, the SimHash sums, the
 composed labels' gate, the receipt wording read per line, the trie-shaped needles, a Word's
-own __init__, the year and currency gates."""
+own __init__, the year, currency and paid gates, the legal forms read token by token."""
 
 import dataclasses
 import datetime
@@ -33,6 +33,7 @@ from extract.literals import alternation
 from extract.memo import one_document, per_document
 from extract.reading import open_source, read_layouts
 from extract.result import ExtractionFailed
+from extract.settlement import _PAID_RE, paid_statement
 from tests.extract.extract_testkit import FIXTURES, page_of_rows
 
 
@@ -289,3 +290,45 @@ def test_the_currency_gate_never_hides_a_mark() -> None:
 @given(st.text("eurERUsdchfkrwinrmdolaŕ\u212aſ$€ .1", max_size=16))
 def test_the_currency_gate_agrees_on_letter_soup(text: str) -> None:
     assert currency_marks(text) == currency_marks_ungated(text)
+
+
+_COMPANY_PIECES = sorted(
+    {*nlp.LEGAL_FORMS, *(f.upper() for f in nlp.LEGAL_FORMS), "&", "& co", "&co", "Co", "Sdn"}
+    | {"ACME", "Betrag", "Bhd", "(", ")", ",", "-", "Gmbh&Co", "KG.", "sarl:", "12"}
+)
+
+
+def test_legal_forms_read_token_by_token_give_the_matcher_rule() -> None:
+    r = nlp.rules()
+    segments = [s.text for pages in _fixture_pages() for page in pages for s in page.segments()]
+    pairs = [f"{a} {b}" for a, b in itertools.product(_COMPANY_PIECES, repeat=2)]
+    texts = segments + _COMPANY_PIECES + pairs
+    assert sum(nlp.has_legal_form(t) for t in texts) > 100
+    for text in texts:
+        assert nlp.has_legal_form(text) == bool(r.orgs(r.nlp.make_doc(text))), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_COMPANY_PIECES), min_size=1, max_size=5))
+def test_legal_forms_agree_with_the_matcher_on_joined_pieces(pieces: list[str]) -> None:
+    r = nlp.rules()
+    for sep in (" ", "", ", "):
+        text = sep.join(pieces)
+        assert nlp.has_legal_form(text) == bool(r.orgs(r.nlp.make_doc(text)))
+
+
+_PAID_PIECES = (
+    "already paid", "bereits bezahlt", "Rechnung bezahlt", "facture acquittée", "paid by card",
+    "Betaald via incasso", "nothing further to pay", "no payment is required", "u hoeft niets te",
+    "doen", "rien à payer", "ya pagado", "payé", "réglée", "if you have", "50,00", ". ", "total",
+)  # fmt: skip
+
+
+def test_the_paid_gate_never_hides_a_paid_statement() -> None:
+    lines = [fold(line.text) for pages in _fixture_pages() for page in pages for line in page.lines]
+    pairs = [fold(f"{a} {b}") for a, b in itertools.product(_PAID_PIECES, repeat=2)]
+    texts = lines + pairs
+    assert sum(bool(_PAID_RE.search(t)) for t in texts) > 100
+    for text in texts:
+        found, plain = paid_statement(text), _PAID_RE.search(text)
+        assert (found and found.span()) == (plain and plain.span()), text
