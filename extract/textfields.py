@@ -164,6 +164,15 @@ _REF_HASH_RE = re.compile(
 )
 
 
+_DIGIT_RE = re.compile(r"\d")
+
+
+def may_hold_reference(text: str) -> bool:
+    """A reference holds a digit (each pattern's value asks for one): text without any holds
+    none, and most segments are words, so the three patterns are skipped there."""
+    return _DIGIT_RE.search(text) is not None
+
+
 def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -> Found | None:
     """Invoice number: labelled candidates first, then 'Rechnung Nr. X' style headings."""
     ranked: list[tuple[float, Found]] = []
@@ -180,12 +189,16 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
         if ls.page.number > 2:
             continue
         folded = ls.segment.folded
-        matches = [(m, 0.97) for m in _REF_STRUCT_RE.finditer(folded)]
+        numbered = may_hold_reference(folded)
+        matches = [(m, 0.97) for m in _REF_STRUCT_RE.finditer(folded)] if numbered else []
         line = ls.page.lines[ls.line_index]
         if not matches and ls.segment is line.segments[0] and len(line.segments) > 1:
             # The title may be split over columns ("Rechnung (380) | Nr. 4711 vom | 05.03.").
             joined = " ".join(s.text for s in line.segments)
-            for jm in _REF_STRUCT_RE.finditer(fold(joined)):
+            joined_matches = (
+                _REF_STRUCT_RE.finditer(fold(joined)) if may_hold_reference(joined) else ()
+            )
+            for jm in joined_matches:
                 value = joined[jm.start("ref") : jm.end("ref")].rstrip(".")
                 seg = next((s for s in line.segments if value in s.text), line.segments[0])
                 start = max(seg.text.find(value), 0)
@@ -201,10 +214,10 @@ def resolve_reference(cands: list[Candidate], labelled: list[LabelledSegment]) -
                         ),
                     )
                 )
-        title = _REF_TITLE_RE.match(folded)
+        title = _REF_TITLE_RE.match(folded) if numbered else None
         if title and ls.line_index < 20:
             matches.append((title, 0.9))
-        hashed = _REF_HASH_RE.match(folded)
+        hashed = _REF_HASH_RE.match(folded) if numbered else None
         if hashed and ls.line_index < 20:
             matches.append((hashed, 0.85))
         for m, weight in matches:

@@ -1,7 +1,8 @@
 """The engine's shortcuts give the answers of the plain rules they stand in for: the fold table,
 the per-document memo of the text scanners, the matcher's pre-check, the SimHash sums, the
 composed labels' gate, the receipt wording read per line, the trie-shaped needles, a Word's
-own __init__, the year, currency and paid gates, the legal forms read token by token."""
+own __init__, the year, currency and paid gates, the legal forms read token by token,
+the reference patterns' digit gate."""
 
 import dataclasses
 import datetime
@@ -34,6 +35,7 @@ from extract.memo import one_document, per_document
 from extract.reading import open_source, read_layouts
 from extract.result import ExtractionFailed
 from extract.settlement import _PAID_RE, paid_statement
+from extract.textfields import _REF_HASH_RE, _REF_STRUCT_RE, _REF_TITLE_RE, may_hold_reference
 from tests.extract.extract_testkit import FIXTURES, page_of_rows
 
 
@@ -332,3 +334,36 @@ def test_the_paid_gate_never_hides_a_paid_statement() -> None:
     for text in texts:
         found, plain = paid_statement(text), _PAID_RE.search(text)
         assert (found and found.span()) == (plain and plain.span()), text
+
+
+_REF_PIECES = (
+    "rechnung", "Invoice", "facture", "nr.", "no", "#", "n°", "nº", ":", " ", "-", "/", "ab",
+    "x", "Nummer", "K", "\u212a", "é", "credit note", "2024-17", "F12", "٣",
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_REF_PIECES), max_size=8))
+def test_the_reference_patterns_find_nothing_where_the_gate_finds_no_digit(
+    pieces: list[str],
+) -> None:
+    for text in ("".join(pieces), " ".join(pieces)):
+        for folded in (text, fold(text)):
+            found = [
+                bool(_REF_STRUCT_RE.search(folded)),
+                bool(_REF_TITLE_RE.match(folded)),
+                bool(_REF_HASH_RE.match(folded)),
+            ]
+            if not may_hold_reference(folded):
+                assert found == [False, False, False]
+
+
+def test_the_reference_gate_holds_on_the_fixtures() -> None:
+    segments = [s.folded for pages in _fixture_pages() for page in pages for s in page.segments()]
+    titles = ["rechnung nr. 2024-17", "invoice # 42", "facture n° f123", "invoice fa-2017-0008"]
+    patterns = (_REF_STRUCT_RE.search, _REF_TITLE_RE.match, _REF_HASH_RE.match)
+    assert all(any(p(t) for p in patterns) for t in [*titles, "# 2024-17"])
+    for text in [*segments, *titles, "# 2024-17"]:
+        if not may_hold_reference(text):
+            assert not _REF_STRUCT_RE.search(text)
+            assert not _REF_TITLE_RE.match(text) and not _REF_HASH_RE.match(text)
