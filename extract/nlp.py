@@ -121,10 +121,18 @@ class _Rules:
 def _needles(phrases: list[Any]) -> re.Pattern[str]:
     """Text without a match of this pattern holds none of the phrases, so the matcher (and the
     tokenizer before it) can be skipped: a phrase matches tokens whose texts equal its own, and
-    a token's text is a piece of the string, so each phrase's longest token is in the string.
+    a token's text is a piece of the string, so each of a phrase's tokens is in the string.
     Most segments of a page hold no document word and many no label phrase."""
-    needles = {max((t.text for t in doc), key=len) for doc in phrases if len(doc)}
+    needles = {_needle(doc) for doc in phrases if len(doc)}
     return re.compile(alternation(needles))
+
+
+def _needle(phrase: Any) -> str:
+    """The phrase's token least likely to occur by chance: the longest; among equals, one that
+    is not all letters ("°" of "n°"), else the last ("nr" of "re-nr."). A one-letter needle
+    ("n") would let almost every segment through to the tokenizer."""
+    ranked = [(len(t.text), not t.text.isalpha(), i, t.text) for i, t in enumerate(phrase)]
+    return max(ranked)[3]
 
 
 _rules: _Rules | None = None

@@ -367,3 +367,42 @@ def test_the_reference_gate_holds_on_the_fixtures() -> None:
         if not may_hold_reference(text):
             assert not _REF_STRUCT_RE.search(text)
             assert not _REF_TITLE_RE.match(text) and not _REF_HASH_RE.match(text)
+
+
+# The phrases' pieces (words and marks, near enough to the tokenizer's) to join into texts.
+_LABEL_TOKENS = sorted(
+    {
+        piece
+        for phrases in [*LABELS.values(), *DOC_WORDS.values()]
+        for phrase in phrases
+        for piece in re.findall(r"\w+|[^\w\s]", fold(phrase))
+    }
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LABEL_TOKENS), min_size=1, max_size=5), st.sampled_from(["", " "]))
+def test_the_needles_never_hide_a_phrase_of_joined_tokens(tokens: list[str], sep: str) -> None:
+    r = nlp.rules()
+    text = sep.join(tokens)
+    doc = r.nlp.make_doc(text)
+    if not r.maybe_labels.search(text):
+        assert nlp._spans(r.labels, doc) == []
+    if not r.maybe_docwords.search(text):
+        assert nlp._spans(r.docwords, doc) == []
+    skeleton = nlp.ocr_skeleton(text)
+    if not r.maybe_ocr_labels.search(skeleton):
+        assert nlp._spans(r.ocr_labels, r.nlp.make_doc(skeleton)) == []
+
+
+def test_the_needles_never_hide_a_phrase_on_the_fixtures() -> None:
+    r = nlp.rules()
+    segments = [s.folded for pages in _fixture_pages() for page in pages for s in page.segments()]
+    spaced = ["n ° 12", "re - nr . 4", "rg-nr. 5", "n° tva fr12", "inv . no . 7", "cap. soc. 1"]
+    found = 0
+    for text in segments + spaced:
+        spans = nlp._spans(r.labels, r.nlp.make_doc(text))
+        found += bool(spans)
+        if not r.maybe_labels.search(text):
+            assert spans == [], text
+    assert found > 50
