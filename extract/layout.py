@@ -63,20 +63,22 @@ class Segment:
     offsets: list[tuple[int, int]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        parts: list[str] = []
+        parts = [w.text for w in self.words]
         pos = 0
-        for w in self.words:
-            self.offsets.append((pos, pos + len(w.text)))
-            parts.append(w.text)
-            pos += len(w.text) + 1
+        offsets = self.offsets
+        for part in parts:
+            end = pos + len(part)
+            offsets.append((pos, end))
+            pos = end + 1
         self.text = " ".join(parts)
         self.folded = fold(self.text)
         # The box, once: value searches ask every segment of the lines below a label for it.
+        words = self.words
         self._box = (
-            min(w.x0 for w in self.words),
-            min(w.top for w in self.words),
-            max(w.x1 for w in self.words),
-            max(w.bottom for w in self.words),
+            min([w.x0 for w in words]),
+            min([w.top for w in words]),
+            max([w.x1 for w in words]),
+            max([w.bottom for w in words]),
         )
 
     @property
@@ -173,7 +175,8 @@ def build_lines(words: list[Word], page: int, line_offset: int = 0) -> list[Line
     # sorting the line again for every word.
     tops: list[float] = []
     bottoms: list[float] = []
-    words = [part for w in words for part in split_glued(w)]
+    # split_glued keeps a word without a colon as it is: most words skip the call.
+    words = [part for w in words for part in (split_glued(w) if ":" in w.text else (w,))]
     for w in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
         centre = (w.top + w.bottom) / 2
         if lines:
