@@ -15,6 +15,7 @@ from extract.calibration import calibrated
 from extract.candidates import Candidate, LabelledSegment, collect, label_index, loose_money
 from extract.carry import drop_carried
 from extract.config import ExtractConfig
+from extract.crop_reread import look_again
 from extract.currency import detect_currency
 from extract.dates import decide_date_order, find_dates
 from extract.deadlines import due_from_days, due_in_sentence, hedged
@@ -29,7 +30,7 @@ from extract.line_items import extract_line_items
 from extract.memo import one_document
 from extract.numbers import find_amounts, to_minor
 from extract.paycodes import payment_evidence
-from extract.reading import document_kind, open_source, read_layouts
+from extract.reading import document_kind, layouts_of, open_source
 from extract.result import Check, Extraction, ExtractionFailed, FieldValue
 from extract.scoring import run_checks, score
 from extract.settlement import settle
@@ -67,7 +68,33 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
             if einv is not None:
                 break
     skip_ocr = einv is not None and einv.values.get("total_amount") is not None
-    pages, ocr_notes = read_layouts(source, skip_ocr)
+    read = source.read(skip_ocr)
+    pages, ocr_notes = layouts_of(read)
+
+    def assemble(pages: list[PageLayout], notes: list[str]) -> Extraction:
+        return _assemble(source, pages, notes, einv, config)
+
+    try:
+        first: Extraction | ExtractionFailed = assemble(pages, ocr_notes)
+    except ExtractionFailed as failed:
+        if failed.code != "no_amount_found":
+            raise
+        first = failed  # a scan whose amounts went unread may show them when looked at again
+    if einv is None:
+        first = look_again(source, read, pages, first, assemble)
+    if isinstance(first, ExtractionFailed):
+        raise first
+    return first
+
+
+def _assemble(
+    source: DocumentSource,
+    pages: list[PageLayout],
+    ocr_notes: list[str],
+    einv: EInvoice | None,
+    config: ExtractConfig,
+) -> Extraction:
+    """The fields, checks, blockers and score of a document read as `pages`."""
     text_fields, languages, doc_type, type_reasons, facts = _from_text(pages, config)
     if facts.documents > 1:
         # A merged reading of several invoices is nobody's bill: the fields are those of the

@@ -10,6 +10,8 @@ import io
 from typing import Any
 
 from extract.config import ExtractConfig
+from extract.crop_ocr import FirstReading, reread_kept
+from extract.layout import BBox, Word
 from extract.limits import PixelBudget, check_image
 from extract.ocr_cache import OcrCache, ocr_page_kept
 from extract.paycodes import PaymentCode, decode
@@ -72,6 +74,7 @@ class ImageSource:
         self._codes: dict[int, list[PaymentCode]] = {}
         # A frame's OCR words between attempts at the same document (no tesseract on a retry).
         self._words = OcrCache(config.render_cache_dir) if config.render_cache_dir else None
+        self._first: dict[int, FirstReading] = {}  # how each frame was read: crops cut the same
 
     def close(self) -> None:
         self.image.close()
@@ -92,13 +95,26 @@ class ImageSource:
         """Codes decoded while each page was read (call after `read`)."""
         return [code for index in sorted(self._codes) for code in self._codes[index]]
 
+    def reread(self, number: int, boxes: list[BBox]) -> list[Word]:
+        """Words read again in `boxes` of page `number` (crop_ocr.py), cut from the frame
+        prepared again and turned as its first reading was."""
+        index = number - 1
+
+        def image() -> Any:
+            picture = self.page_image(index)[0]
+            del self._prepared[index]
+            return picture
+
+        digest = document_hash(self.data) if self._words is not None else ""
+        return reread_kept(self._words, digest, index, self._first[index], boxes, image)
+
     def read(self, skip_ocr: bool) -> list[ReadPage]:
         pages = []
         hint = self.config.language_hint  # then the language the last frame was read in
         digest = document_hash(self.data) if self._words is not None else ""
         for index in range(self.pages):
             image, dpi, notes = self.page_image(index)
-            words, ocr_notes, choice = ocr_page_kept(
+            words, ocr_notes, choice, turn = ocr_page_kept(
                 self._words,
                 digest,
                 index,
@@ -109,6 +125,7 @@ class ImageSource:
                 hint=hint,
             )
             hint = choice.next_hint
+            self._first[index] = FirstReading(dpi, turn, choice.packs)
             self._codes[index] = decode(image, index + 1, dpi / 72)
             del self._prepared[index]  # one page's pixels at a time, however many frames
             width, height = image.width * 72 / dpi, image.height * 72 / dpi

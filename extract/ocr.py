@@ -7,6 +7,7 @@ pdftoppm and needs no temporary files, so it replaces pdf2image for rendering.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from extract.layout import Word
@@ -23,6 +24,28 @@ TESS_LANG: dict[str, str] = {
     "es": "spa",
     "it": "ita",
 }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """How a page image was turned before tesseract read it: the words' boxes are in the
+    turned picture, so a later crop of the page (crop_ocr.py) must be cut from the same one."""
+
+    angle: float = 0.0  # the deskew, degrees counter-clockwise (PIL's rotate), about the centre
+    rotation: int = 0  # OSD's clockwise turn (0/90/180/270), after the deskew
+
+
+def upright(image: Any, turn: Turn) -> Any:
+    """`image` turned as `turn` says: the picture tesseract read."""
+    from PIL import Image
+
+    if turn.angle:
+        image = image.rotate(
+            turn.angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255
+        )
+    if turn.rotation:
+        image = image.rotate(-turn.rotation, expand=True, fillcolor=255)
+    return image
 
 
 def _deskew_angle(image: Any, span: float = 5.0) -> float:
@@ -66,41 +89,44 @@ def ocr_page(
     languages: tuple[str, ...],
     photo: bool = False,
     hint: tuple[str, ...] = (),
-) -> tuple[list[Word], list[str], LanguageChoice]:
+) -> tuple[list[Word], list[str], LanguageChoice, Turn]:
     """OCR one page image (grayscale, `dpi`); words in page points, notes (rotation/deskew,
-    languages read) and the language choice (its `next_hint` serves the document's next page).
+    languages read), the language choice (its `next_hint` serves the document's next page) and
+    how the page was turned (the words' boxes are in the turned picture).
 
     `languages` are the packs allowed; the page is read with the one or two it is written in
     (ocr_languages.py), starting from `hint` when there is one.
     Photos are searched for skew over ±15° instead of ±5°; a deskew that leaves almost no words
     (a wrong angle on a page with little text) is retried without it.
     """
-    from PIL import Image
 
     def read(img: Any, packs: tuple[str, ...]) -> list[OcrWord]:
         return recognise(img, packs, dpi)
 
     notes: list[str] = []
     original = image
+    turn = Turn()
     angle = _deskew_angle(image, 15.0 if photo else 5.0)
     if abs(angle) >= 0.5:
-        image = image.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
+        turn = Turn(angle)
+        image = upright(image, turn)
         notes.append(f"ocr_deskewed:{angle:+.1f}deg")
     words, choice = choose_and_read(image, read, languages, hint)
     packs = choice.packs
     if len(words) < _FEW_WORDS and image is not original:
         plain = read(original, packs)
         if len(plain) > len(words):
-            words, image = plain, original
+            words, image, turn = plain, original, Turn()
             notes.append("ocr_deskew_undone")
     if len(words) < 15 or _mean_conf(words) < 60:
         rotation = _osd_rotation(image, dpi)
         if rotation:
-            rotated = image.rotate(-rotation, expand=True, fillcolor=255)
+            rotated = upright(image, Turn(rotation=rotation))
             # Upside down, the first pass could not tell the language: decide again, upright.
             retry, retry_choice = choose_and_read(rotated, read, languages, hint)
             if _mean_conf(retry) > _mean_conf(words):
                 words, image, choice = retry, rotated, retry_choice
+                turn = Turn(turn.angle, rotation)
                 notes.append(f"ocr_rotated:{rotation}deg")
     note = f"ocr_languages:{'+'.join(choice.packs)}:{choice.how}"
     if choice.carry:  # read with every pack, found to be in these: the next page's hint
@@ -120,4 +146,4 @@ def ocr_page(
         )
         for w in words
     ]
-    return result, notes, choice
+    return result, notes, choice, turn

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import astuple
 from functools import cache
 from pathlib import Path
@@ -24,18 +25,19 @@ from typing import Any
 
 from extract.cache_dir import keep, read_kept
 from extract.layout import Word
-from extract.ocr import ocr_page
+from extract.ocr import Turn, ocr_page
 from extract.ocr_languages import LanguageChoice
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".ocr"
 DEFAULT_MAX_BYTES = 32 * 2**20  # a dense page's words are 30-60 KB: several hundred pages
-_FORMAT = 1
+_FORMAT = 2  # 2: how the page was turned (a crop re-read cuts from the same picture)
 # The modules whose code decides what a page reads as (the photo's preparation included): a
 # change to any of them is a new reader. The PDF render itself is keyed as the render cache's.
 _READER_MODULES = (
     "ocr.py",
+    "crop_ocr.py",
     "ocr_languages.py",
     "tesseract.py",
     "textfields.py",
@@ -43,7 +45,7 @@ _READER_MODULES = (
     "photo.py",
 )
 
-PageReading = tuple[list[Word], list[str], LanguageChoice]
+PageReading = tuple[list[Word], list[str], LanguageChoice, Turn]
 
 
 @cache
@@ -79,14 +81,15 @@ class OcrCache:
             words = [Word(*fields) for fields in kept["words"]]
             choice = LanguageChoice(tuple(kept["packs"]), str(kept["how"]), tuple(kept["carry"]))
             notes = [str(note) for note in kept["notes"]]
-        except (ValueError, KeyError, TypeError) as exc:
+            turn = Turn(float(kept["turn"][0]), int(kept["turn"][1]))
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
             log.warning("OCR cache: %s is damaged (%s); reading the page again", path.name, exc)
             path.unlink(missing_ok=True)
             return None
-        return words, notes, choice
+        return words, notes, choice, turn
 
     def put(self, path: Path, reading: PageReading) -> None:
-        words, notes, choice = reading
+        words, notes, choice, turn = reading
         blob = json.dumps(
             {
                 "words": [astuple(word) for word in words],
@@ -94,8 +97,25 @@ class OcrCache:
                 "packs": choice.packs,
                 "how": choice.how,
                 "carry": choice.carry,
+                "turn": [turn.angle, turn.rotation],
             }
         ).encode()
+        keep(path, blob, self.max_bytes, "OCR cache")
+
+    def get_words(self, path: Path) -> list[Word] | None:
+        """Words kept by `put_words` (a crop re-read's), or None."""
+        blob = read_kept(path, "OCR cache")
+        if blob is None:
+            return None
+        try:
+            return [Word(*fields) for fields in json.loads(blob)["words"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("OCR cache: %s is damaged (%s); reading the regions again", path.name, exc)
+            path.unlink(missing_ok=True)
+            return None
+
+    def put_words(self, path: Path, words: list[Word]) -> None:
+        blob = json.dumps({"words": [astuple(word) for word in words]}).encode()
         keep(path, blob, self.max_bytes, "OCR cache")
 
 
@@ -122,3 +142,25 @@ def ocr_page_kept(
     reading = ocr_page(image, index + 1, dpi, languages, photo=photo, hint=hint)
     store.put(path, reading)
     return reading
+
+
+def crop_words_kept(
+    store: OcrCache | None,
+    digest: str,
+    index: int,
+    dpi: int,
+    params: dict[str, Any],
+    read: Callable[[], list[Word]],
+) -> list[Word]:
+    """A crop re-read of page `index` (`read()`), kept like the page's reading: `params` name
+    the regions and everything else the words depend on; a retry reads them back and neither
+    renders nor runs tesseract."""
+    if store is None:
+        return read()
+    path = store.path(digest, index, dpi, {"crops": params})
+    kept = store.get_words(path)
+    if kept is not None:
+        return kept
+    words = read()
+    store.put_words(path, words)
+    return words

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from extract.config import ExtractConfig
+from extract.crop_ocr import FirstReading, reread_kept
 from extract.images import ImageSource, sniff
-from extract.layout import PageLayout, build_lines
+from extract.layout import BBox, PageLayout, Word, build_lines
 from extract.limits import PixelBudget, check_image, check_streams, render_scale, user_unit
 from extract.ocr_cache import OcrCache, ocr_page_kept
 from extract.paycodes import PaymentCode, decode
@@ -62,6 +63,9 @@ class PdfSource:
         self._cache = RenderCache(config.render_cache_dir) if config.render_cache_dir else None
         # A page's OCR words, beside its render: a retry then runs no tesseract either.
         self._words = OcrCache(config.render_cache_dir) if config.render_cache_dir else None
+        # How each OCR page was read (and the photo's page outline): a crop re-read cuts from
+        # the same picture.
+        self._first: dict[int, tuple[FirstReading, list[tuple[float, float]] | None]] = {}
         self._digest: str | None = None
         import pypdfium2 as pdfium
 
@@ -110,7 +114,7 @@ class PdfSource:
                     if quad is not None:
                         image, flat_notes = flatten_photo(image, quad)
                         width, height = image.width * 72 / dpi, image.height * 72 / dpi
-                    words, notes, choice = ocr_page_kept(
+                    words, notes, choice, turn = ocr_page_kept(
                         self._words,
                         self._document_hash(),
                         index,
@@ -121,6 +125,7 @@ class PdfSource:
                         hint=hint,
                     )
                     hint = choice.next_hint
+                    self._first[index] = (FirstReading(dpi, turn, choice.packs), quad)
                     # The page's payment codes while its pixels exist: a 20-page scan must not
                     # keep 20 renders in memory.
                     self._codes[index] = decode(image, number, dpi / 72)
@@ -129,6 +134,19 @@ class PdfSource:
                     continue
             pages.append(ReadPage(number, width, height, words, "text"))
         return pages
+
+    def reread(self, number: int, boxes: list[BBox]) -> list[Word]:
+        """Words read again in `boxes` of OCR page `number` (crop_ocr.py), cut from its render
+        made again (the render cache's, on a retry) and turned as its first reading was."""
+        index = number - 1
+        first, quad = self._first[index]
+
+        def image() -> Any:
+            render = self.render(index, self.config.ocr_dpi)
+            self._renders.pop((index, self.config.ocr_dpi))  # not kept: one crop read
+            return render if quad is None else flatten_photo(render, quad)[0]
+
+        return reread_kept(self._words, self._document_hash(), index, first, boxes, image)
 
     def payment_codes(self) -> list[PaymentCode]:
         """Codes on every page: on the OCR render, or on renders of square regions of a text
@@ -311,10 +329,15 @@ def open_source(data: bytes, config: ExtractConfig) -> DocumentSource:
 
 def read_layouts(source: DocumentSource, skip_ocr: bool) -> tuple[list[PageLayout], list[str]]:
     """Pages as lines and segments for the field parsers, plus the OCR notes."""
+    return layouts_of(source.read(skip_ocr))
+
+
+def layouts_of(read: list[ReadPage]) -> tuple[list[PageLayout], list[str]]:
+    """Read pages as lines and segments for the field parsers, plus the OCR notes."""
     notes: list[str] = []
     layouts: list[PageLayout] = []
     offset = 0
-    for page in source.read(skip_ocr):
+    for page in read:
         notes.extend(f"page{page.number}:{n}" for n in page.notes)
         lines = build_lines(page.words, page.number, offset) if page.words else []
         offset += len(lines)

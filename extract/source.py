@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from extract.layout import Word
+from extract.layout import BBox, Word
 from extract.paycodes import PaymentCode
 
 
@@ -32,6 +32,11 @@ class DocumentSource(Protocol):
 
     def payment_codes(self) -> list[PaymentCode]:
         """Payment codes (QR) printed on any page."""
+        ...
+
+    def reread(self, number: int, boxes: list[BBox]) -> list[Word]:
+        """Words read again by OCR in `boxes` (points) of OCR page `number`, cut from the
+        picture its first reading read (crop_ocr.py). Call after `read`."""
         ...
 
     def close(self) -> None: ...

@@ -81,15 +81,18 @@ def recognitions() -> int:
     return _recognitions
 
 
-def recognise(image: Any, languages: tuple[str, ...], dpi: int) -> list[OcrWord]:
-    """Words of a grayscale page image, with confidences."""
+def recognise(
+    image: Any, languages: tuple[str, ...], dpi: int, psm: int | None = None
+) -> list[OcrWord]:
+    """Words of a grayscale page image, with confidences; `psm` is tesseract's page
+    segmentation mode (automatic when None: what a whole page is read with)."""
     import tesserocr
 
     global _recognitions
 
     if not languages:  # an engine without a pack crashes in Recognize (a segfault, not an error)
         raise ValueError("recognise needs at least one language pack")
-    api, lock = _engine("+".join(languages), tesserocr.PSM.AUTO)
+    api, lock = _engine("+".join(languages), tesserocr.PSM.AUTO if psm is None else psm)
     level = tesserocr.RIL.WORD
     words: list[OcrWord] = []
     with lock:

@@ -59,6 +59,52 @@ def invoice_pdf(
     return buffer.getvalue()
 
 
+def monospace_invoice_pdf(
+    *, total: str = "GBP 50.69", pay_by: str = "14/05/2024", width: int = 78
+) -> bytes:
+    """An ERP print-out in Courier: fixed-width columns, dashed rules, the amounts far right of
+    their labels. Scanned, tesseract's page layout drops that amount column."""
+
+    def row(left: str, right: str) -> str:
+        return left + " " * max(1, width - len(left) - len(right)) + right
+
+    lines = [
+        "NORDSTERN & SONS PLC",
+        "94 High Street",
+        "Leeds",
+        "",
+        row("", "TAX INVOICE"),
+        "=" * width,
+        f"{'Ref.':<24}2024-90050",
+        f"{'Date of issue:':<24}30/03/2024",
+        f"{'Pay by:':<24}{pay_by}",
+        "",
+        " " * 40 + "Mario Rossi",
+        " " * 40 + "67 High Street",
+        "-" * width,
+        f"{'Description':<36}{'Qty':>6}{'Unit price':>16}{'Amount':>20}",
+        "-" * width,
+        f"{'Water supply':<36}{'1':>6}{'36.90':>16}{'36.90':>20}",
+        f"{'Garden maintenance':<36}{'1':>6}{'5.34':>16}{'5.34':>20}",
+        "-" * width,
+        row(" " * 36 + "Subtotal", "42.24"),
+        row(" " * 36 + "Tax (20%)", "8.45"),
+        row(" " * 36 + "Total incl. VAT", total),
+        "=" * width,
+        "Bank details: IBAN GB40 FKMQ 1150 6158 5273 89",
+    ]
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Courier", 8.5)
+    y = A4[1] - 50
+    for line in lines:
+        pdf.drawString(36, y, line)
+        y -= 8.5 * 1.45
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
 def newsletter_pdf() -> bytes:
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)

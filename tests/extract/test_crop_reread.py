@@ -1,0 +1,139 @@
+"""A scan whose total or due date the page's OCR missed is looked at again: the regions that can
+hold them are cropped from the page's picture and read alone (real tesseract), the words merged,
+the fields read again; never on a text PDF, and a retry reads the crop's words back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract_testkit import REFERENCE_DATE, SCAN, cached_config, page_of_rows
+
+from extract import ExtractConfig, extract_document
+from extract.crop_ocr import merge
+from extract.crop_regions import MAX_REGIONS, find_regions, wanted
+from extract.crop_reread import better
+from extract.layout import Word
+from extract.reading import open_source
+from extract.result import Blocker, Extraction, ExtractionFailed, FieldValue
+from extract.tesseract import recognitions
+from tests.pdfs import monospace_invoice_pdf, scanned_pdf
+
+CONFIG = ExtractConfig(reference_date=REFERENCE_DATE, use_embedded_xml=False)
+# An ERP print-out scanned: the page's layout analysis drops the amount column beside the
+# totals' labels (GBP 50.69 = 42.24 + 8.45).
+ERP_SCAN = scanned_pdf(monospace_invoice_pdf())
+
+
+def first_reading(data: bytes) -> str:
+    source = open_source(data, CONFIG)
+    try:
+        return " ".join(w.text for page in source.read(False) for w in page.words)
+    finally:
+        source.close()
+
+
+def test_a_total_the_page_reading_dropped_is_read_from_a_crop_of_its_labels_row() -> None:
+    assert "50.69" not in first_reading(ERP_SCAN)  # the page's OCR alone misses the total
+    result = extract_document(ERP_SCAN, CONFIG)
+    assert result.value("total_amount") == 5069
+    assert result.value("tax_amount") == 845
+    assert result.value("due_date") == "2024-05-14"
+    assert any(r.startswith("ocr_crop_reread:") and r.endswith(":used") for r in result.reasons)
+    # Net + tax now confirm the total: nothing holds it back from billing.
+    assert not result.blockers
+
+
+def test_a_text_pdf_missing_its_total_is_never_cropped() -> None:
+    text_pdf = monospace_invoice_pdf(total="")
+    before = recognitions()
+    result = extract_document(text_pdf, CONFIG)
+    assert recognitions() == before  # no tesseract at all
+    assert result.value("total_amount") != 5069
+    assert not any("crop" in reason for reason in result.reasons)
+
+
+def test_a_retry_reads_the_kept_crop_words_and_runs_no_tesseract(tmp_path: Path) -> None:
+    before = recognitions()
+    first = extract_document(ERP_SCAN, cached_config(tmp_path))
+    assert first.value("total_amount") == 5069
+    assert recognitions() - before >= 2  # the page, then its crop
+    assert len(list(tmp_path.glob("*.ocr"))) == 2  # the page's words and the crop's
+
+    read_once = recognitions()
+    again = extract_document(ERP_SCAN, cached_config(tmp_path))
+    assert recognitions() == read_once
+    assert again.to_json() == first.to_json()
+
+
+def test_a_scan_with_nothing_missing_is_not_looked_at_again() -> None:
+    reading = extract_document(SCAN, CONFIG)
+    assert wanted(reading.fields, reading.blockers) == frozenset()
+    assert not any("crop" in reason for reason in reading.reasons)
+
+
+# The pure parts: where to look, how words merge, when the second reading is kept.
+
+
+def ocr_page() -> list[list[tuple[float, str]]]:
+    return [
+        [(50, "Invoice date: 01.03.2025")],
+        [(50, "Description"), (300, "Amount")],
+        [(50, "Rent March"), (300, "900.00")],
+        [(200, "Total due")],
+        [(50, "Thank you")],
+    ]
+
+
+def test_the_band_right_of_a_total_label_is_a_region_of_an_ocr_page_only() -> None:
+    page = page_of_rows(ocr_page(), source="ocr")
+    (region,) = find_regions([page], frozenset({"total"}))
+    label = page.lines[3]
+    x0, top, x1, bottom = region.box
+    assert x0 < 200 and x1 == page.width and top <= label.top and bottom >= label.bottom
+    assert find_regions([page_of_rows(ocr_page())], frozenset({"total"})) == []
+    assert find_regions([page], frozenset()) == []
+
+
+def test_regions_are_capped_in_number_and_area() -> None:
+    rows = [[(50, f"Total {i}"), (300, f"{i},5O")] for i in range(40)]
+    page = page_of_rows(rows, source="ocr")
+    regions = find_regions([page], frozenset({"total"}))
+    assert len(regions) <= MAX_REGIONS
+    area = sum((r.box[2] - r.box[0]) * (r.box[3] - r.box[1]) for r in regions)
+    assert area <= 0.3 * page.width * page.height
+
+
+def word(text: str, x0: float, conf: float = 0.9) -> Word:
+    return Word(text, x0, 100, x0 + 40, 110, 1, conf=conf, source="ocr")
+
+
+def test_re_read_words_fill_gaps_and_replace_what_they_overlap_but_lost_words_stay() -> None:
+    page = [word("Total", 50), word("IV.A.", 100, 0.6), word("12.00", 200)]
+    reread = [word("IVA.", 101, 0.3), word("50.69", 400)]
+    assert sorted(w.text for w in merge(page, reread)) == ["12.00", "50.69", "IVA.", "Total"]
+
+
+def extraction(blockers: tuple[str, ...] = (), **values: object) -> Extraction:
+    fields = {name: FieldValue(value, 0.9, "ocr") for name, value in values.items()}
+    return Extraction(
+        fields=fields,
+        confidence_score=0.8,
+        document_type="invoice",
+        blockers=tuple(Blocker(code, "total_amount", "") for code in blockers),
+    )
+
+
+def test_the_second_reading_is_kept_only_when_plainly_better() -> None:
+    missing_total = extraction(due_date="2025-04-01")
+    assert better(missing_total, extraction(total_amount=5069, due_date="2025-04-01"))
+    found_unconfirmed = extraction(("total_unconfirmed",), total_amount=5069, due_date="2025-04-01")
+    assert better(missing_total, found_unconfirmed)
+    unconfirmed = extraction(("total_unconfirmed",), total_amount=5069)
+    assert better(unconfirmed, extraction(total_amount=5069))
+    assert not better(unconfirmed, extraction(("total_unconfirmed",), total_amount=5069))
+    trusted = extraction(total_amount=5069)
+    assert not better(trusted, extraction(total_amount=5096, due_date="2025-04-01"))
+    failed = ExtractionFailed("no_amount_found", "")
+    assert better(failed, extraction(("total_unconfirmed",), total_amount=5069))
+    assert wanted(trusted.fields, ()) == frozenset({"due"})
+    assert wanted(None, ()) == frozenset({"total", "due"})
