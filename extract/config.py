@@ -26,5 +26,8 @@ class ExtractConfig:
     language_hint: tuple[str, ...] = ()
     # Where page renders are kept between attempts at the same document (None: not kept).
     render_cache_dir: str | None = None
+    # A scan whose total or due date went unread is looked at again in crops (crop_reread.py);
+    # off only to measure what that costs and gains.
+    crop_reread: bool = True
     max_pages: int = 50
     limits: ReadLimits = field(default_factory=ReadLimits)

@@ -80,7 +80,7 @@ def _extract(source: DocumentSource, config: ExtractConfig) -> Extraction:
         if failed.code != "no_amount_found":
             raise
         first = failed  # a scan whose amounts went unread may show them when looked at again
-    if einv is None:
+    if einv is None and config.crop_reread:
         first = look_again(source, read, pages, first, assemble)
     if isinstance(first, ExtractionFailed):
         raise first

@@ -17,6 +17,7 @@ from extract.reading import open_source
 from extract.result import Blocker, Extraction, ExtractionFailed, FieldValue
 from extract.tesseract import recognitions
 from tests.pdfs import monospace_invoice_pdf, scanned_pdf
+from tests.photos import encode, page_image
 
 CONFIG = ExtractConfig(reference_date=REFERENCE_DATE, use_embedded_xml=False)
 # An ERP print-out scanned: the page's layout analysis drops the amount column beside the
@@ -69,6 +70,20 @@ def test_a_scan_with_nothing_missing_is_not_looked_at_again() -> None:
     reading = extract_document(SCAN, CONFIG)
     assert wanted(reading.fields, reading.blockers) == frozenset()
     assert not any("crop" in reason for reason in reading.reasons)
+
+
+def test_an_image_page_is_cropped_from_its_frame_prepared_again() -> None:
+    png = encode(page_image(monospace_invoice_pdf(), 200), "PNG", dpi=(200, 200))
+    source = open_source(png, CONFIG)
+    try:
+        (page,) = source.read(False)
+        label = next(w for w in page.words if w.text == "Total")
+        band = (label.x0 - 2, label.top - 2, page.width, label.bottom + 2)
+        found = source.reread(1, [band])
+    finally:
+        source.close()
+    assert [w.text for w in found][-2:] == ["GBP", "50.69"]
+    assert all(band[1] <= (w.top + w.bottom) / 2 <= band[3] for w in found)  # in page points
 
 
 # The pure parts: where to look, how words merge, when the second reading is kept.
