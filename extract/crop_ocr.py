@@ -32,16 +32,45 @@ class FirstReading:
     packs: tuple[str, ...]  # the language packs it was read with
 
 
+class KeptPictures:
+    """The turned pictures of a document's OCR pages that a crop re-read may cut from without
+    rendering (and flattening, and turning) them again: the first page's, where dates are
+    printed, and the latest page's, where totals are. Two pages' pixels, whatever the count."""
+
+    def __init__(self) -> None:
+        self._first: tuple[int, Any] | None = None
+        self._last: tuple[int, Any] | None = None
+
+    def keep(self, index: int, picture: Any) -> None:
+        if picture is None:  # the page's words came from the OCR cache: no picture was made
+            return
+        if self._first is None:
+            self._first = (index, picture)
+        else:
+            self._last = (index, picture)
+
+    def get(self, index: int) -> Any:
+        for kept in (self._first, self._last):
+            if kept is not None and kept[0] == index:
+                return kept[1]
+        return None
+
+    def clear(self) -> None:
+        self._first = self._last = None
+
+
 def reread_kept(
     store: OcrCache | None,
     digest: str,
     index: int,
     first: FirstReading,
     boxes: list[BBox],
+    kept: Any,
     image: Callable[[], Any],
 ) -> list[Word]:
-    """`read_regions` on page `index`, whose unturned picture `image()` makes again (a render,
-    a photo flattened) only when the words are not kept in `store` from an earlier attempt."""
+    """`read_regions` on page `index`: cut from `kept`, its turned picture, or else from
+    `image()`, its unturned picture made again (a render, a photo flattened), turned; neither
+    when the words are kept in `store` from an earlier attempt."""
     params = {
         "boxes": [[round(v, 2) for v in box] for box in boxes],
         "packs": first.packs,
@@ -51,7 +80,7 @@ def reread_kept(
     }
 
     def read() -> list[Word]:
-        picture = upright(image(), first.turn)
+        picture = kept if kept is not None else upright(image(), first.turn)
         return read_regions(picture, first.dpi, boxes, first.packs, index + 1)
 
     return crop_words_kept(store, digest, index, first.dpi, params, read)

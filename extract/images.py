@@ -10,7 +10,7 @@ import io
 from typing import Any
 
 from extract.config import ExtractConfig
-from extract.crop_ocr import FirstReading, reread_kept
+from extract.crop_ocr import FirstReading, KeptPictures, reread_kept
 from extract.layout import BBox, Word
 from extract.limits import PixelBudget, check_image
 from extract.ocr_cache import OcrCache, ocr_page_kept
@@ -75,10 +75,12 @@ class ImageSource:
         # A frame's OCR words between attempts at the same document (no tesseract on a retry).
         self._words = OcrCache(config.render_cache_dir) if config.render_cache_dir else None
         self._first: dict[int, FirstReading] = {}  # how each frame was read: crops cut the same
+        self._pictures = KeptPictures()
 
     def close(self) -> None:
         self.image.close()
         self._prepared.clear()
+        self._pictures.clear()
 
     def page_image(self, index: int) -> tuple[Any, int, list[str]]:
         """The frame as an upright, flattened grayscale page, its dpi and notes; cached."""
@@ -106,7 +108,8 @@ class ImageSource:
             return picture
 
         digest = document_hash(self.data) if self._words is not None else ""
-        return reread_kept(self._words, digest, index, self._first[index], boxes, image)
+        kept = self._pictures.get(index)
+        return reread_kept(self._words, digest, index, self._first[index], boxes, kept, image)
 
     def read(self, skip_ocr: bool) -> list[ReadPage]:
         pages = []
@@ -114,7 +117,7 @@ class ImageSource:
         digest = document_hash(self.data) if self._words is not None else ""
         for index in range(self.pages):
             image, dpi, notes = self.page_image(index)
-            words, ocr_notes, choice, turn = ocr_page_kept(
+            reading = ocr_page_kept(
                 self._words,
                 digest,
                 index,
@@ -124,10 +127,12 @@ class ImageSource:
                 photo=True,
                 hint=hint,
             )
-            hint = choice.next_hint
-            self._first[index] = FirstReading(dpi, turn, choice.packs)
+            hint = reading.choice.next_hint
+            self._first[index] = FirstReading(dpi, reading.turn, reading.choice.packs)
+            self._pictures.keep(index, reading.picture)
             self._codes[index] = decode(image, index + 1, dpi / 72)
             del self._prepared[index]  # one page's pixels at a time, however many frames
             width, height = image.width * 72 / dpi, image.height * 72 / dpi
-            pages.append(ReadPage(index + 1, width, height, words, "ocr", notes + ocr_notes))
+            notes = notes + reading.notes
+            pages.append(ReadPage(index + 1, width, height, reading.words, "ocr", notes))
         return pages

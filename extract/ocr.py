@@ -35,6 +35,19 @@ class Turn:
     rotation: int = 0  # OSD's clockwise turn (0/90/180/270), after the deskew
 
 
+@dataclass
+class PageReading:
+    """One page's OCR: words in page points, notes (rotation/deskew, languages read), the
+    language choice (its `next_hint` serves the document's next page) and how the page was
+    turned; `picture` is the turned image tesseract read (None when read back from a cache)."""
+
+    words: list[Word]
+    notes: list[str]
+    choice: LanguageChoice
+    turn: Turn
+    picture: Any = None
+
+
 def upright(image: Any, turn: Turn) -> Any:
     """`image` turned as `turn` says: the picture tesseract read."""
     from PIL import Image
@@ -89,10 +102,8 @@ def ocr_page(
     languages: tuple[str, ...],
     photo: bool = False,
     hint: tuple[str, ...] = (),
-) -> tuple[list[Word], list[str], LanguageChoice, Turn]:
-    """OCR one page image (grayscale, `dpi`); words in page points, notes (rotation/deskew,
-    languages read), the language choice (its `next_hint` serves the document's next page) and
-    how the page was turned (the words' boxes are in the turned picture).
+) -> PageReading:
+    """OCR one page image (grayscale, `dpi`).
 
     `languages` are the packs allowed; the page is read with the one or two it is written in
     (ocr_languages.py), starting from `hint` when there is one.
@@ -146,4 +157,4 @@ def ocr_page(
         )
         for w in words
     ]
-    return result, notes, choice, turn
+    return PageReading(result, notes, choice, turn, image)

@@ -25,7 +25,7 @@ from typing import Any
 
 from extract.cache_dir import keep, read_kept
 from extract.layout import Word
-from extract.ocr import Turn, ocr_page
+from extract.ocr import PageReading, Turn, ocr_page
 from extract.ocr_languages import LanguageChoice
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,6 @@ _READER_MODULES = (
     "layout.py",
     "photo.py",
 )
-
-PageReading = tuple[list[Word], list[str], LanguageChoice, Turn]
 
 
 @cache
@@ -86,14 +84,14 @@ class OcrCache:
             log.warning("OCR cache: %s is damaged (%s); reading the page again", path.name, exc)
             path.unlink(missing_ok=True)
             return None
-        return words, notes, choice, turn
+        return PageReading(words, notes, choice, turn)
 
     def put(self, path: Path, reading: PageReading) -> None:
-        words, notes, choice, turn = reading
+        choice, turn = reading.choice, reading.turn
         blob = json.dumps(
             {
-                "words": [astuple(word) for word in words],
-                "notes": notes,
+                "words": [astuple(word) for word in reading.words],
+                "notes": reading.notes,
                 "packs": choice.packs,
                 "how": choice.how,
                 "carry": choice.carry,

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from extract.config import ExtractConfig
-from extract.crop_ocr import FirstReading, reread_kept
+from extract.crop_ocr import FirstReading, KeptPictures, reread_kept
 from extract.images import ImageSource, sniff
 from extract.layout import BBox, PageLayout, Word, build_lines
 from extract.limits import PixelBudget, check_image, check_streams, render_scale, user_unit
@@ -66,6 +66,7 @@ class PdfSource:
         # How each OCR page was read (and the photo's page outline): a crop re-read cuts from
         # the same picture.
         self._first: dict[int, tuple[FirstReading, list[tuple[float, float]] | None]] = {}
+        self._pictures = KeptPictures()
         self._digest: str | None = None
         import pypdfium2 as pdfium
 
@@ -78,6 +79,7 @@ class PdfSource:
         for image in self._renders.values():
             image.close()
         self._renders.clear()
+        self._pictures.clear()
 
     def read(self, skip_ocr: bool) -> list[ReadPage]:
         """Every page's words: text layer, the reference reader, or OCR."""
@@ -114,7 +116,7 @@ class PdfSource:
                     if quad is not None:
                         image, flat_notes = flatten_photo(image, quad)
                         width, height = image.width * 72 / dpi, image.height * 72 / dpi
-                    words, notes, choice, turn = ocr_page_kept(
+                    reading = ocr_page_kept(
                         self._words,
                         self._document_hash(),
                         index,
@@ -124,13 +126,18 @@ class PdfSource:
                         photo=quad is not None,
                         hint=hint,
                     )
-                    hint = choice.next_hint
-                    self._first[index] = (FirstReading(dpi, turn, choice.packs), quad)
+                    hint = reading.choice.next_hint
+                    first = FirstReading(dpi, reading.turn, reading.choice.packs)
+                    self._first[index] = (first, quad)
+                    self._pictures.keep(index, reading.picture)
                     # The page's payment codes while its pixels exist: a 20-page scan must not
                     # keep 20 renders in memory.
                     self._codes[index] = decode(image, number, dpi / 72)
-                    self._renders.pop((index, self.config.ocr_dpi)).close()
-                    pages.append(ReadPage(number, width, height, words, "ocr", flat_notes + notes))
+                    render = self._renders.pop((index, self.config.ocr_dpi))
+                    if render is not reading.picture:  # unturned: it is the kept picture
+                        render.close()
+                    notes = flat_notes + reading.notes
+                    pages.append(ReadPage(number, width, height, reading.words, "ocr", notes))
                     continue
             pages.append(ReadPage(number, width, height, words, "text"))
         return pages
@@ -146,7 +153,8 @@ class PdfSource:
             self._renders.pop((index, self.config.ocr_dpi))  # not kept: one crop read
             return render if quad is None else flatten_photo(render, quad)[0]
 
-        return reread_kept(self._words, self._document_hash(), index, first, boxes, image)
+        kept = self._pictures.get(index)
+        return reread_kept(self._words, self._document_hash(), index, first, boxes, kept, image)
 
     def payment_codes(self) -> list[PaymentCode]:
         """Codes on every page: on the OCR render, or on renders of square regions of a text

@@ -4,25 +4,27 @@ the fields read again; never on a text PDF, and a retry reads the crop's words b
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from extract_testkit import REFERENCE_DATE, SCAN, cached_config, page_of_rows
 
+from devset.degrade import scan
 from extract import ExtractConfig, extract_document
 from extract.crop_ocr import merge
-from extract.crop_regions import MAX_REGIONS, find_regions, wanted
+from extract.crop_regions import MAX_AREA_SHARE, MAX_REGIONS, find_regions, wanted
 from extract.crop_reread import better
 from extract.layout import Word
 from extract.reading import open_source
 from extract.result import Blocker, Extraction, ExtractionFailed, FieldValue
 from extract.tesseract import recognitions
-from tests.pdfs import monospace_invoice_pdf, scanned_pdf
+from tests.pdfs import monospace_invoice_pdf
 from tests.photos import encode, page_image
 
 CONFIG = ExtractConfig(reference_date=REFERENCE_DATE, use_embedded_xml=False)
-# An ERP print-out scanned: the page's layout analysis drops the amount column beside the
-# totals' labels (GBP 50.69 = 42.24 + 8.45).
-ERP_SCAN = scanned_pdf(monospace_invoice_pdf())
+# An ERP print-out scanned 2 degrees askew: the page's layout analysis drops the amount column
+# beside the totals' labels (GBP 50.69 = 42.24 + 8.45), and the page is read deskewed.
+ERP_SCAN = scan(monospace_invoice_pdf(), rotation=2.0)
 
 
 def first_reading(data: bytes) -> str:
@@ -36,6 +38,7 @@ def first_reading(data: bytes) -> str:
 def test_a_total_the_page_reading_dropped_is_read_from_a_crop_of_its_labels_row() -> None:
     assert "50.69" not in first_reading(ERP_SCAN)  # the page's OCR alone misses the total
     result = extract_document(ERP_SCAN, CONFIG)
+    assert "page1:ocr_deskewed:-2.0deg" in result.reasons
     assert result.value("total_amount") == 5069
     assert result.value("tax_amount") == 845
     assert result.value("due_date") == "2024-05-14"
@@ -63,6 +66,22 @@ def test_a_retry_reads_the_kept_crop_words_and_runs_no_tesseract(tmp_path: Path)
     read_once = recognitions()
     again = extract_document(ERP_SCAN, cached_config(tmp_path))
     assert recognitions() == read_once
+    assert again.to_json() == first.to_json()
+
+
+def test_a_crop_reading_lost_from_the_cache_is_cut_from_the_kept_render_again(
+    tmp_path: Path,
+) -> None:
+    before = recognitions()
+    first = extract_document(ERP_SCAN, cached_config(tmp_path))
+    page_and_crops = recognitions() - before
+    (crops,) = [p for p in tmp_path.glob("*.ocr") if "notes" not in json.loads(p.read_bytes())]
+    crops.unlink()
+    read_once = recognitions()
+    again = extract_document(ERP_SCAN, cached_config(tmp_path))
+    # The page's words come from the cache (no picture made): the crops are cut from the
+    # render, deskewed as the page was, and only they are read; the same words come out.
+    assert 0 < recognitions() - read_once < page_and_crops
     assert again.to_json() == first.to_json()
 
 
@@ -115,7 +134,7 @@ def test_regions_are_capped_in_number_and_area() -> None:
     regions = find_regions([page], frozenset({"total"}))
     assert len(regions) <= MAX_REGIONS
     area = sum((r.box[2] - r.box[0]) * (r.box[3] - r.box[1]) for r in regions)
-    assert area <= 0.3 * page.width * page.height
+    assert area <= MAX_AREA_SHARE * page.width * page.height
 
 
 def word(text: str, x0: float, conf: float = 0.9) -> Word:
