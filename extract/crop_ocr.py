@@ -18,8 +18,10 @@ from extract.ocr import Turn, upright
 from extract.ocr_cache import OcrCache, crop_words_kept
 from extract.tesseract import recognise
 
-SCALE = 1.5  # the crop is enlarged this much (and read at dpi x SCALE)
-PSM: int | None = None  # tesseract's automatic segmentation, within the crop
+SCALE = 1.5  # the crop is enlarged this much (and read at dpi x SCALE); 1.0 and 2.0 did no better
+# tesseract's automatic segmentation within the crop: PSM 6 (one uniform block) read fewer
+# totals and misread an issue date on the dev set's scans.
+PSM: int | None = None
 _PAD_PT = 3.0  # white space kept around a region, so edge glyphs are whole
 
 
@@ -120,11 +122,19 @@ def read_regions(
 def merge(words: list[Word], reread: list[Word]) -> list[Word]:
     """The page's words with the re-read ones put in: a re-read word where the first reading
     had none (a dropped column), or in place of the words it overlaps (the crop is read
-    enlarged and alone: "IVA." where the page read "IV.A."). A crop can also lose what the
-    page read (a crop of shaded boxes thresholds badly): a first-read word that no re-read
-    word overlaps stays."""
-    replaced = {i for i, old in enumerate(words) for new in reread if _overlaps(new, old)}
-    return [w for i, w in enumerate(words) if i not in replaced] + reread
+    enlarged and alone: "IVA." where the page read "IV.A."); where two crops read the same
+    place (bands overlap), the surer reading (a band's edge cuts glyphs: "1,69" for "7,69").
+    A crop can also lose what the page read (a crop of shaded boxes thresholds badly): a
+    first-read word that no re-read word overlaps stays."""
+    first = list(words)
+    again: list[Word] = []
+    for new in reread:
+        rivals = [w for w in again if _overlaps(new, w)]
+        if any(w.conf >= new.conf for w in rivals):
+            continue
+        again = [w for w in again if w not in rivals] + [new]
+        first = [w for w in first if not _overlaps(new, w)]
+    return first + again
 
 
 def _overlaps(a: Word, b: Word) -> bool:

@@ -65,7 +65,7 @@ def wanted(
 
 def find_regions(pages: list[PageLayout], want: frozenset[str]) -> list[Region]:
     """The regions of the OCR pages worth reading again for `want`, most promising first,
-    merged where they overlap, within MAX_REGIONS and MAX_AREA_SHARE."""
+    within MAX_REGIONS and MAX_AREA_SHARE."""
     ocr = [p for p in pages if p.source == "ocr" and p.lines]
     if not ocr or not want:
         return []
@@ -92,7 +92,7 @@ def find_regions(pages: list[PageLayout], want: frozenset[str]) -> list[Region]:
                 box = (seg.x0 - 2 * h, line.top - 0.5 * h, seg.x1 + 2 * h, line.bottom + 0.5 * h)
                 found.append((2, page.number, box, "low_confidence"))
     by_number = {p.number: p for p in ocr}
-    merged = _merge(sorted(found, key=lambda f: f[0]))
+    merged = _distinct(sorted(found, key=lambda f: f[0]))
     budget = MAX_AREA_SHARE * max(p.width * p.height for p in ocr)
     out: list[Region] = []
     for _rank, number, box, why in merged:
@@ -118,28 +118,25 @@ def _height(line: Line) -> float:
     return max(line.bottom - line.top, 6.0)
 
 
-def _merge(found: list[tuple[int, int, BBox, str]]) -> list[tuple[int, int, BBox, str]]:
-    """Overlapping boxes of a page become one (their best rank, the first reason): one crop
-    reads a block of total lines once, not line by line."""
+def _distinct(found: list[tuple[int, int, BBox, str]]) -> list[tuple[int, int, BBox, str]]:
+    """Boxes not inside an earlier one. Overlapping boxes are not joined into one: tesseract's
+    layout analysis of a larger crop (a totals block with the sentence below it) can drop the
+    amount column again, depending on a few pixels of its edges; each label's band is read
+    alone."""
     out: list[tuple[int, int, BBox, str]] = []
     for rank, page, box, why in found:
-        for i, (o_rank, o_page, o_box, o_why) in enumerate(out):
-            if o_page == page and _overlap(box, o_box):
-                out[i] = (min(rank, o_rank), page, _union(box, o_box), o_why)
-                break
-        else:
+        if not any(o_page == page and _contains(o_box, box) for _, o_page, o_box, _ in out):
             out.append((rank, page, box, why))
-    if len(out) < len(found):  # a union may now reach a box it did not touch before
-        return _merge(out)
     return out
 
 
-def _overlap(a: BBox, b: BBox) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _union(a: BBox, b: BBox) -> BBox:
-    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+def _contains(outer: BBox, inner: BBox) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[2] <= outer[2]
+        and inner[3] <= outer[3]
+    )
 
 
 def _clip(box: BBox, page: PageLayout) -> BBox:

@@ -64,22 +64,26 @@ def look_again(
 
 
 def better(first: Outcome, second: Extraction) -> bool:
-    """Whether the second reading finds what was missing or lifts a doubt, without a new
-    doubt about a value the first had and without changing a value the first trusted."""
+    """Whether the second reading finds what was missing or lifts a doubt, without losing a
+    value the first had or raising a new doubt about one, without changing a value the first
+    trusted, and replacing a doubted value only by a confirmed one."""
     if isinstance(first, ExtractionFailed):
         return True
     before = {b.code for b in first.blockers}
     after = {b.code for b in second.blockers}
     had = {name for name, fv in first.fields.items() if fv.value is not None}
+    if any(second.value(name) is None for name in had):
+        # A reading that lost a value (the tax line) can look surer than it is: without a
+        # tax, a labelled total needs no arithmetic to be believed.
+        return False
     for blocker in second.blockers:
         if blocker.code not in before and (blocker.field is None or blocker.field in had):
             return False
     gained = False
     for name, doubts in _DOUBTS.items():
         old, new = first.value(name), second.value(name)
-        trusted = old is not None and not before & doubts
-        if trusted and new != old:
-            return False
+        if old is not None and new != old and (not before & doubts or after & doubts):
+            return False  # a trusted value changed, or a doubted one became another doubted one
         if old is None and new is not None:
             gained = True
     return gained or after < before

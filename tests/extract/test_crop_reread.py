@@ -147,6 +147,14 @@ def test_re_read_words_fill_gaps_and_replace_what_they_overlap_but_lost_words_st
     assert sorted(w.text for w in merge(page, reread)) == ["12.00", "50.69", "IVA.", "Total"]
 
 
+def test_where_two_crops_read_the_same_place_the_surer_reading_stays() -> None:
+    page = [word("Total", 50)]
+    bands = [word("7,69", 400, 0.95), word("1,69", 401, 0.89), word("8,45", 300, 0.5)]
+    edge_of_a_band = word("8.45", 299, 0.9)
+    merged = merge(page, [*bands, edge_of_a_band])
+    assert sorted(w.text for w in merged) == ["7,69", "8.45", "Total"]
+
+
 def extraction(blockers: tuple[str, ...] = (), **values: object) -> Extraction:
     fields = {name: FieldValue(value, 0.9, "ocr") for name, value in values.items()}
     return Extraction(
@@ -165,6 +173,10 @@ def test_the_second_reading_is_kept_only_when_plainly_better() -> None:
     unconfirmed = extraction(("total_unconfirmed",), total_amount=5069)
     assert better(unconfirmed, extraction(total_amount=5069))
     assert not better(unconfirmed, extraction(("total_unconfirmed",), total_amount=5069))
+    assert not better(unconfirmed, extraction(("total_unconfirmed",), total_amount=50))
+    assert better(unconfirmed, extraction(total_amount=5096))  # confirmed by what it found
+    with_tax = extraction(("total_unconfirmed",), total_amount=5069, tax_amount=845)
+    assert not better(with_tax, extraction(total_amount=5069))  # lost the tax it was checked by
     trusted = extraction(total_amount=5069)
     assert not better(trusted, extraction(total_amount=5096, due_date="2025-04-01"))
     failed = ExtractionFailed("no_amount_found", "")
