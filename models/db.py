@@ -8,10 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, MetaData, Select, create_engine, event, make_url
+from sqlalchemy import JSON, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 NAMING = {
@@ -44,7 +43,7 @@ def make_engine(url: str) -> Engine:
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         return engine
     # No ping on every checkout (a round trip per transaction, two per accepted mail): a
     # connection that was busy a moment ago is alive. One that sat idle may have outlived a
@@ -56,18 +55,6 @@ def make_engine(url: str) -> Engine:
     )
     event.listen(engine, "checkin", _note_checkin)
     event.listen(engine, "checkout", _ping_if_idle)
-    return engine
-
-
-def make_sqlite_read_engine(url: str) -> AsyncEngine:
-    """An aiosqlite engine for reads on an event loop (models.loop_reads), in autocommit: one
-    statement sees one snapshot, so no BEGIN around it. Its connections belong to one loop."""
-    engine = create_async_engine(
-        make_url(url).set(drivername="sqlite+aiosqlite"),
-        isolation_level="AUTOCOMMIT",
-        connect_args={"timeout": 30},
-    )
-    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return engine
 
 
@@ -95,7 +82,7 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
             cursor.close()
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the API read while the worker writes; foreign keys are off by default in SQLite.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

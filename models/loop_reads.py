@@ -27,11 +27,11 @@ from weakref import WeakKeyDictionary
 
 import psycopg
 from psycopg.rows import namedtuple_row
-from sqlalchemy import make_url
+from sqlalchemy import event, make_url
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from models.db import POOL_SIZE, AnySelect, make_sqlite_read_engine
+from models.db import POOL_SIZE, AnySelect, sqlite_pragmas
 
 _PG = PGDialect_psycopg()
 
@@ -42,6 +42,18 @@ def _compiled(stmt: AnySelect) -> tuple[str, dict[str, Any]]:
     built once, so this runs once per statement)."""
     compiled = stmt.compile(dialect=_PG)
     return str(compiled), dict(compiled.params)
+
+
+def _sqlite_read_engine(url: str) -> AsyncEngine:
+    """An aiosqlite engine for reads on an event loop, in autocommit: one
+    statement sees one snapshot, so no BEGIN around it. Its connections belong to one loop."""
+    engine = create_async_engine(
+        make_url(url).set(drivername="sqlite+aiosqlite"),
+        isolation_level="AUTOCOMMIT",
+        connect_args={"timeout": 30},
+    )
+    event.listen(engine.sync_engine, "connect", sqlite_pragmas)
+    return engine
 
 
 class _PgConnections:
@@ -112,7 +124,7 @@ class LoopReads:
             return await connections.rows(sql, {**carried, **values})
         engine = self._engines.get(loop)
         if engine is None:
-            engine = self._engines[loop] = make_sqlite_read_engine(self._url)
+            engine = self._engines[loop] = _sqlite_read_engine(self._url)
         async with engine.connect() as conn:
             return (await conn.execute(stmt, dict(values))).all()
 
